@@ -1,0 +1,76 @@
+# vfio-preflight - plain-variable Makefile; DESTDIR and PREFIX on every install line.
+VERSION    = 0.1
+PREFIX    ?= /usr
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+SHAREDIR  ?= $(PREFIX)/share
+SYSCONFDIR?= /etc
+DESTDIR   ?=
+
+KLCC      ?= klcc
+CC        ?= cc
+CLANG     ?= clang
+WARN       = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes
+# klibc's own headers trip -Wshadow (abs, labs), so only the glibc builds use it
+WARN_HOST  = $(WARN) -Wshadow
+CPPFLAGS  += -DVERSION=\"$(VERSION)\"
+
+SRC_CORE = preflight/rootfs.c preflight/strbuf.c preflight/diag.c preflight/cmdline.c \
+           preflight/vfio_ids.c preflight/modprobe.c preflight/pci_common.c preflight/pci_sysfs.c \
+           preflight/host.c preflight/analyze.c preflight/checks.c preflight/check_iommu.c \
+           preflight/check_vfio.c preflight/check_groups.c preflight/check_display.c \
+           preflight/check_input.c preflight/render_kmsg.c preflight/render_text.c \
+           preflight/render_json.c preflight/render_env.c
+SRC_MAIN = $(SRC_CORE) preflight/main.c
+HDRS     = $(wildcard preflight/*.h)
+
+BIN       = preflight/vfio-preflight
+HOST_BIN  = preflight/vfio-preflight-host
+ASAN_BIN  = preflight/vfio-preflight-asan
+FUZZERS   = preflight/fuzz/fuzz-cmdline preflight/fuzz/fuzz-modprobe preflight/fuzz/fuzz-ids \
+            preflight/fuzz/fuzz-uevent
+
+all: $(BIN)
+
+# The boot binary: static klibc, size-optimised, stripped.
+$(BIN): $(SRC_MAIN) $(HDRS)
+	@command -v $(KLCC) >/dev/null || { echo "klcc not found: run 'make deps' (klibc-utils libklibc-dev)" >&2; exit 1; }
+	$(KLCC) -static -Os $(WARN) $(CPPFLAGS) -o $@ $(SRC_MAIN)
+	strip --strip-all $@
+
+# A host build: glibc, dynamic, with the libpci access method (names from pci.ids).
+host: $(HOST_BIN)
+$(HOST_BIN): $(SRC_MAIN) preflight/pci_libpci.c $(HDRS)
+	$(CC) -O2 -g $(WARN_HOST) $(CPPFLAGS) -DHAVE_LIBPCI -o $@ $(SRC_MAIN) preflight/pci_libpci.c -lpci
+
+# The same code under AddressSanitizer and UBSan, for the test suite.
+asan: $(ASAN_BIN)
+$(ASAN_BIN): $(SRC_MAIN) preflight/pci_libpci.c $(HDRS)
+	$(CLANG) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+		$(WARN) $(CPPFLAGS) -DHAVE_LIBPCI -o $@ $(SRC_MAIN) preflight/pci_libpci.c -lpci
+
+fuzz: $(FUZZERS)
+preflight/fuzz/fuzz-%: preflight/fuzz/fuzz_%.c $(SRC_CORE) $(HDRS)
+	$(CLANG) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) \
+		-Wno-missing-prototypes $(CPPFLAGS) -Ipreflight -o $@ $< $(SRC_CORE)
+
+deps:
+	sh tests/setup-deps
+
+check: $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
+	sh tests/run-tests
+
+bench: $(BIN)
+	sh bench/run
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vfio-preflight
+	install -D -m 0644 preflight/vfio-preflight.8 $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8
+
+clean:
+	rm -f $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
+
+.PHONY: all host asan fuzz deps check bench install uninstall clean

@@ -1,0 +1,138 @@
+/*
+ * analyze.c - derive what the configuration does to the devices: which
+ * ones vfio-pci claims, which ids match, and the devices of each group.
+ */
+#include "host.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool host_claims(const struct pci_dev *d)
+{
+	return d->claim != CLAIM_NONE;
+}
+
+bool host_module_present(const struct host *h, enum module_id m)
+{
+	return h->mod[m] == MOD_LOADED || h->mod[m] == MOD_BUILTIN;
+}
+
+bool host_iommu_active(const struct host *h)
+{
+	return h->n_groups > 0;
+}
+
+const char *dev_label(const struct pci_dev *d, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s [%04x:%04x]", d->slot, d->vendor, d->device);
+	return buf;
+}
+
+const char *host_cmdline_file_hint(const struct host *h)
+{
+	return h->kernel_cmdline_file ?
+		"/etc/kernel/cmdline, then run proxmox-boot-tool refresh" :
+		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then run update-grub";
+}
+
+/* With vfio-pci built in, modprobe.d never reaches it: only the cmdline counts. */
+static void settle_effective_ids(struct host *h)
+{
+	struct vfio_ids *ids = &h->ids;
+
+	if (h->mod[M_VFIO_PCI] != MOD_BUILTIN || ids->effective < 0)
+		return;
+	while (ids->effective >= 0 && !ids->src[ids->effective].from_cmdline)
+		ids->effective--;
+}
+
+static void claim_devices(struct host *h)
+{
+	struct vfio_ids *ids = &h->ids;
+
+	for (size_t i = 0; i < h->pci.n; i++) {
+		struct pci_dev *d = &h->pci.v[i];
+
+		/* driver_override only matters for devices nothing holds yet */
+		if (!d->driver[0] && h->phase != PHASE_PREDICT)
+			pci_read_override(h->root, d);
+		if (pci_is_display(d))
+			pci_read_boot_vga(h->root, d);
+
+		d->claim = CLAIM_NONE;
+		for (size_t k = 0; k < ids->n; k++) {
+			if (!vfio_id_matches(&ids->v[k], d))
+				continue;
+			ids->v[k].matches++;
+			if (ids->v[k].source == ids->effective)
+				d->claim = CLAIM_IDS;
+		}
+		if (d->claim == CLAIM_NONE && modname_eq(d->override, "vfio_pci"))
+			d->claim = CLAIM_OVERRIDE;
+		if (d->claim == CLAIM_NONE && modname_eq(d->driver, "vfio_pci"))
+			d->claim = CLAIM_BOUND;
+		if (d->claim != CLAIM_NONE) {
+			h->n_claimed++;
+			if (pci_is_display(d))
+				pci_read_reset_method(h->root, d);
+		}
+	}
+}
+
+/* The table is sorted by slot, so (group, index) order is (group, slot) order. */
+static int group_ref_cmp(const void *a, const void *b)
+{
+	const struct group_ref *ra = a, *rb = b;
+
+	if (ra->group != rb->group)
+		return ra->group < rb->group ? -1 : 1;
+	return ra->idx < rb->idx ? -1 : ra->idx > rb->idx;
+}
+
+static int index_groups(struct host *h)
+{
+	size_t n = 0;
+
+	h->by_group = malloc((h->pci.n ? h->pci.n : 1) * sizeof(*h->by_group));
+	if (!h->by_group)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->pci.n; i++)
+		if (h->pci.v[i].iommu_group >= 0) {
+			h->by_group[n].group = h->pci.v[i].iommu_group;
+			h->by_group[n].idx = i;
+			n++;
+		}
+	h->n_by_group = n;
+	qsort(h->by_group, n, sizeof(*h->by_group), group_ref_cmp);
+	return 0;
+}
+
+static void read_domain_type(struct host *h)
+{
+	char path[64], buf[32];
+	int group = -1;
+
+	for (size_t i = 0; i < h->pci.n && group < 0; i++)
+		if (host_claims(&h->pci.v[i]))
+			group = h->pci.v[i].iommu_group;
+	if (group < 0 && h->n_by_group)
+		group = h->by_group[0].group;
+	if (group < 0)
+		return;
+	snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/type", group);
+	if (root_read(h->root, path, buf, sizeof(buf)) > 0)
+		snprintf(h->domain_type, sizeof(h->domain_type), "%s", str_trim(buf));
+}
+
+int host_analyze(struct host *h)
+{
+	settle_effective_ids(h);
+	claim_devices(h);
+	if (index_groups(h) < 0)
+		return -ENOMEM;
+	read_domain_type(h);
+	return 0;
+}

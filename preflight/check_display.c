@@ -1,0 +1,138 @@
+/*
+ * check_display.c - does the host keep a console once vfio-pci has the
+ * GPUs, and can the claimed GPUs be reset between guest runs.
+ */
+#include "checks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void display_state(const struct host *h, struct display_state *ds)
+{
+	memset(ds, 0, sizeof(*ds));
+	ds->serial_console = cmdline_serial_console(&h->cmdline);
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_dev *d = &h->pci.v[i];
+
+		if (!pci_is_display(d))
+			continue;
+		ds->displays++;
+		if (d->boot_vga == 1)
+			ds->boot_vga = d;
+		if (host_claims(d)) {
+			ds->claimed++;
+		} else {
+			ds->kept++;
+			if (!ds->first_kept)
+				ds->first_kept = d;
+		}
+	}
+	ds->headless = ds->displays && ds->claimed && !ds->kept && !ds->serial_console;
+}
+
+void check_display_headless(const struct host *h, struct check_result *r)
+{
+	struct display_state ds;
+	struct item_list claimed;
+	char buf[CHECK_MSG_LEN], label[48], kept[48];
+
+	display_state(h, &ds);
+	items_begin(&claimed, buf, sizeof(buf) - 200);
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_dev *d = &h->pci.v[i];
+
+		if (pci_is_display(d) && host_claims(d))
+			items_add(&claimed, "%s%s", dev_label(d, label, sizeof(label)),
+				  d->boot_vga == 1 ? " (boot display)" : "");
+	}
+	if (ds.headless) {
+		result_set(r, LEVEL_FAIL, "binding leaves the host headless: vfio-pci claims every display (%s) "
+			   "and no serial console is configured", items_end(&claimed));
+		result_hint(r, "keep one display for the host (remove its ID from ids=), or add "
+			    "console=ttyS0,115200 to %s; to get in now, pick the boot entry "
+			    "'(rescue: no GPU passthrough)'", host_cmdline_file_hint(h));
+		return;
+	}
+	if (!ds.displays) {
+		result_set(r, LEVEL_NOTE, "no display controller found%s", ds.serial_console ?
+			   "; the host console is the serial port" : "");
+		result_hint(r, "nothing to lose to vfio-pci; make sure you can reach the host over the network or serial");
+		return;
+	}
+	if (!ds.claimed) {
+		result_set(r, LEVEL_PASS, "vfio-pci claims no display; the host keeps %zu", ds.displays);
+		return;
+	}
+	if (!ds.kept) {
+		result_set(r, LEVEL_PASS, "every display goes to vfio-pci (%s); the host console is serial (%s)",
+			   items_end(&claimed), ds.serial_console);
+		return;
+	}
+	dev_label(ds.first_kept, kept, sizeof(kept));
+	if (ds.boot_vga && host_claims(ds.boot_vga)) {
+		result_set(r, LEVEL_WARN, "the boot display %s goes to vfio-pci; the host keeps %s, which shows "
+			   "nothing until its driver loads", dev_label(ds.boot_vga, label, sizeof(label)), kept);
+		result_hint(r, "set the host's GPU (%s) as the primary display in the firmware setup, or accept a dark "
+			    "screen during early boot", ds.first_kept->slot);
+		return;
+	}
+	result_set(r, LEVEL_PASS, "the host keeps %zu display(s), e.g. %s%s%s", ds.kept, kept,
+		   ds.first_kept->driver[0] ? " on " : "", ds.first_kept->driver);
+}
+
+/* reset_method exists since Linux 5.15; on older kernels its absence says nothing */
+static bool kernel_has_reset_method(const struct host *h)
+{
+	char *end;
+	long major = strtol(h->kernel_release, &end, 10), minor = 0;
+
+	if (end == h->kernel_release)
+		return true;	/* unknown: assume a current kernel */
+	if (*end == '.')
+		minor = strtol(end + 1, NULL, 10);
+	return major > 5 || (major == 5 && minor >= 15);
+}
+
+void check_gpu_reset(const struct host *h, struct check_result *r)
+{
+	struct item_list none, ok;
+	char none_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN], label[48];
+	bool amd = false;
+
+	items_begin(&none, none_buf, sizeof(none_buf));
+	items_begin(&ok, ok_buf, sizeof(ok_buf));
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_dev *d = &h->pci.v[i];
+
+		if (!host_claims(d) || !pci_is_display(d))
+			continue;
+		if (d->has_reset_method && d->reset_method[0]) {
+			items_add(&ok, "%s: %s", dev_label(d, label, sizeof(label)), d->reset_method);
+		} else {
+			items_add(&none, "%s", dev_label(d, label, sizeof(label)));
+			amd |= d->vendor == 0x1002;
+		}
+	}
+	if (!none.shown && !ok.shown) {
+		result_set(r, LEVEL_PASS, "no GPU is claimed: nothing to reset");
+		return;
+	}
+	if (none.shown && !kernel_has_reset_method(h)) {
+		result_set(r, LEVEL_NOTE, "kernel %s predates reset_method (5.15): cannot tell how %s resets",
+			   h->kernel_release, items_end(&none));
+		result_hint(r, "if a second VM start hangs the GPU, see vendor-reset (AMD) or reboot between runs");
+		return;
+	}
+	if (none.shown) {
+		result_set(r, LEVEL_WARN, "no reset method for %s: the guest may start once, then hang the GPU "
+			   "on restart", items_end(&none));
+		if (amd)
+			result_hint(r, "install vendor-reset (DKMS) and load it at boot (add vendor-reset to /etc/modules), "
+				    "or reboot the host between VM starts");
+		else
+			result_hint(r, "reboot the host between VM starts, or look for a vendor-reset quirk for this GPU");
+		return;
+	}
+	result_set(r, LEVEL_PASS, "reset methods: %s", items_end(&ok));
+}

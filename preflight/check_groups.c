@@ -1,0 +1,166 @@
+/*
+ * check_groups.c - can each passthrough group be handed to a VM, and
+ * does handing it over take devices the host needs.
+ *
+ * vfio accepts a group when every device in it is bound to vfio-pci,
+ * pci-stub or pcieport, or to nothing; bridges are not endpoints.
+ */
+#include "checks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool driver_allowed_in_group(const char *driver)
+{
+	return !driver[0] || modname_eq(driver, "vfio_pci") || modname_eq(driver, "pci_stub") ||
+	       !strcmp(driver, "pcieport");
+}
+
+bool dev_is_host_device(const struct host *h, const struct pci_dev *d)
+{
+	unsigned c16 = pci_class16(d), base = pci_base_class(d);
+
+	if (host_claims(d))
+		return false;
+	/* functions of a card that is passed through belong to the guest */
+	for (size_t i = 0; i < h->pci.n; i++)
+		if (host_claims(&h->pci.v[i]) && pci_same_slot(&h->pci.v[i], d))
+			return false;
+	return base == 0x01 || base == 0x02 || c16 == 0x0c03 || c16 == 0x0c05 || c16 == 0x0601;
+}
+
+bool dev_blocks_group(const struct host *h, const struct pci_dev *d)
+{
+	if (host_claims(d) || pci_is_bridge(d))
+		return false;
+	if (!driver_allowed_in_group(d->driver))
+		return true;
+	/* before coldplug nothing is bound yet: a GPU's audio will get snd_hda_intel */
+	return h->phase == PHASE_PREDICT && !d->driver[0] &&
+	       (pci_base_class(d) == 0x03 || pci_base_class(d) == 0x04);
+}
+
+/* [start, end) of the group that starts at by_group[start] */
+static size_t group_end(const struct host *h, size_t start)
+{
+	size_t end = start;
+
+	while (end < h->n_by_group && h->by_group[end].group == h->by_group[start].group)
+		end++;
+	return end;
+}
+
+static bool group_has_claim(const struct host *h, size_t start, size_t end)
+{
+	for (size_t i = start; i < end; i++)
+		if (host_claims(&h->pci.v[h->by_group[i].idx]))
+			return true;
+	return false;
+}
+
+static void claimed_without_group(const struct host *h, struct item_list *il)
+{
+	char label[48];
+
+	for (size_t i = 0; i < h->pci.n; i++)
+		if (host_claims(&h->pci.v[i]) && h->pci.v[i].iommu_group < 0)
+			items_add(il, "%s has no IOMMU group", dev_label(&h->pci.v[i], label, sizeof(label)));
+}
+
+void check_group_viable(const struct host *h, struct check_result *r)
+{
+	struct item_list bad, ok, add;
+	char bad_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN], add_buf[160], label[48];
+	size_t n_groups = 0;
+	bool host_blocker = false;
+
+	if (!h->n_claimed) {
+		result_set(r, LEVEL_NOTE, "no device is claimed for passthrough: no group to judge");
+		result_hint(r, "list the GPU's functions in 'options vfio-pci ids=' to pass them through");
+		return;
+	}
+	if (!host_iommu_active(h)) {
+		result_set(r, LEVEL_FAIL, "no IOMMU groups: a claimed device cannot be assigned (see iommu.kernel)");
+		result_hint(r, "turn the IOMMU on: %s", host_cmdline_file_hint(h));
+		return;
+	}
+	items_begin(&bad, bad_buf, sizeof(bad_buf));
+	items_begin(&ok, ok_buf, sizeof(ok_buf));
+	items_begin(&add, add_buf, sizeof(add_buf));
+	claimed_without_group(h, &bad);
+	for (size_t start = 0, end; start < h->n_by_group; start = end) {
+		int group = h->by_group[start].group;
+		size_t members = 0;
+		bool viable = true;
+
+		end = group_end(h, start);
+		if (!group_has_claim(h, start, end))
+			continue;
+		n_groups++;
+		for (size_t i = start; i < end; i++) {
+			const struct pci_dev *d = &h->pci.v[h->by_group[i].idx];
+
+			members++;
+			if (!dev_blocks_group(h, d))
+				continue;
+			viable = false;
+			items_add(&bad, "group %d: %s (%s, %s) is not claimed", group,
+				  dev_label(d, label, sizeof(label)), pci_class_name(d),
+				  d->driver[0] ? d->driver : "no driver yet");
+			if (dev_is_host_device(h, d))
+				host_blocker = true;
+			else
+				items_add(&add, "%04x:%04x", d->vendor, d->device);
+		}
+		if (viable)
+			items_add(&ok, "group %d (%zu device%s)", group, members, members == 1 ? "" : "s");
+	}
+	if (bad.shown || bad.omitted) {
+		result_set(r, LEVEL_FAIL, "IOMMU group not viable: %s", items_end(&bad));
+		if (add.shown)
+			result_hint(r, "add %s to 'options vfio-pci ids=' in /etc/modprobe.d/vfio.conf (the whole card "
+				    "goes to the guest), then run update-initramfs -u -k all%s", items_end(&add),
+				    host_blocker ? "; the group also holds host devices (see iommu.group-host-devices)" : "");
+		else if (host_blocker)
+			result_hint(r, "the group holds host devices: move the GPU to a slot wired to the CPU "
+				    "(see iommu.group-host-devices)");
+		else
+			result_hint(r, "turn the IOMMU on and check the groups: ls /sys/kernel/iommu_groups/*/devices");
+		return;
+	}
+	result_set(r, LEVEL_PASS, "%zu passthrough group%s viable: %s", n_groups, n_groups == 1 ? "" : "s",
+		   items_end(&ok));
+}
+
+void check_group_host_devices(const struct host *h, struct check_result *r)
+{
+	struct item_list bad;
+	char bad_buf[CHECK_MSG_LEN], label[48];
+
+	if (!h->n_claimed || !host_iommu_active(h)) {
+		result_set(r, LEVEL_PASS, "no passthrough group holds a host device");
+		return;
+	}
+	items_begin(&bad, bad_buf, sizeof(bad_buf));
+	for (size_t start = 0, end; start < h->n_by_group; start = end) {
+		end = group_end(h, start);
+		if (!group_has_claim(h, start, end))
+			continue;
+		for (size_t i = start; i < end; i++) {
+			const struct pci_dev *d = &h->pci.v[h->by_group[i].idx];
+
+			if (dev_is_host_device(h, d))
+				items_add(&bad, "group %d: %s (%s%s%s)", h->by_group[i].group,
+					  dev_label(d, label, sizeof(label)), pci_class_name(d),
+					  d->driver[0] ? ", " : "", d->driver);
+		}
+	}
+	if (bad.shown || bad.omitted) {
+		result_set(r, LEVEL_FAIL, "a passthrough group holds host devices; starting the VM takes them "
+			   "from the host: %s", items_end(&bad));
+		result_hint(r, "put the GPU in a slot with its own group (a CPU-attached slot), or check the firmware "
+			    "for an ACS option; pcie_acs_override only hides the problem");
+		return;
+	}
+	result_set(r, LEVEL_PASS, "passthrough groups hold only claimed devices and bridges");
+}

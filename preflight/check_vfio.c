@@ -1,0 +1,359 @@
+/*
+ * check_vfio.c - are the vfio modules there, are the ids right, did
+ * vfio-pci get every device it should, and can a host GPU driver race it.
+ */
+#include "checks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const modstate_names[] = {
+	[MOD_UNKNOWN] = "not loaded", [MOD_MISSING] = "missing", [MOD_AVAILABLE] = "not loaded",
+	[MOD_LOADED] = "loaded", [MOD_BUILTIN] = "built in",
+};
+
+static bool passthrough_configured(const struct host *h)
+{
+	return h->ids.n > 0 || h->n_claimed > 0;
+}
+
+void check_vfio_modules(const struct host *h, struct check_result *r)
+{
+	static const enum module_id need[] = { M_VFIO, M_VFIO_IOMMU_TYPE1, M_VFIO_PCI };
+	char states[200], missing[96] = "", unloaded[96] = "";
+	struct strbuf sb, sm, su;
+
+	sb_init(&sb, states, sizeof(states));
+	sb_init(&sm, missing, sizeof(missing));
+	sb_init(&su, unloaded, sizeof(unloaded));
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		enum modstate s = h->mod[need[i]];
+		const char *name = module_names[need[i]];
+
+		sb_addf(&sb, "%s%s: %s", i ? ", " : "", name,
+			h->phase == PHASE_PREDICT && s == MOD_AVAILABLE ? "in the image" : modstate_names[s]);
+		if (s == MOD_MISSING)
+			sb_addf(&sm, "%s%s", sm.len ? ", " : "", name);
+		else if (s == MOD_AVAILABLE || (s == MOD_UNKNOWN && h->phase != PHASE_PREDICT))
+			sb_addf(&su, "%s%s", su.len ? ", " : "", name);
+	}
+	if (!passthrough_configured(h)) {
+		result_set(r, LEVEL_NOTE, "no device is configured for vfio-pci (%s)", states);
+		result_hint(r, "to pass a GPU through, add 'options vfio-pci ids=VENDOR:DEVICE,...' "
+			    "(IDs from lspci -nn) to /etc/modprobe.d/vfio.conf");
+		return;
+	}
+	if (missing[0]) {
+		result_set(r, LEVEL_FAIL, "vfio modules missing for kernel %s: %s (%s)",
+			   h->kernel_release[0] ? h->kernel_release : "(unknown)", missing, states);
+		result_hint(r, "use a kernel built with CONFIG_VFIO_PCI (Debian and Proxmox kernels are), "
+			    "and run update-initramfs -u -k all");
+		return;
+	}
+	if (unloaded[0] && h->phase != PHASE_PREDICT) {
+		result_set(r, LEVEL_FAIL, "vfio modules not loaded: %s (%s)", unloaded, states);
+		result_hint(r, "add vfio, vfio_iommu_type1 and vfio_pci, one per line, to /etc/initramfs-tools/modules "
+			    "and /etc/modules, then run update-initramfs -u -k all");
+		return;
+	}
+	result_set(r, LEVEL_PASS, "%s", states);
+}
+
+/* "01:00.0" or "0000:01:00.0" written where an ID belongs */
+static bool looks_like_slot(const char *s)
+{
+	return strchr(s, '.') != NULL && strchr(s, ':') != NULL;
+}
+
+/* the device whose vendor:device differs from id in the fewest hex digits (<= 2) */
+static const struct pci_dev *closest_device(const struct host *h, const struct vfio_id *id)
+{
+	const struct pci_dev *best = NULL;
+	int best_diff = 3;
+
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_dev *d = &h->pci.v[i];
+		uint32_t a = (id->vendor << 16) | (id->device & 0xffff);
+		uint32_t b = ((uint32_t)d->vendor << 16) | d->device;
+		int diff = 0;
+
+		if (id->vendor > 0xffff || id->device > 0xffff)
+			return NULL;
+		for (int k = 0; k < 8; k++, a >>= 4, b >>= 4)
+			diff += (a & 0xf) != (b & 0xf);
+		if (diff < best_diff) {
+			best_diff = diff;
+			best = d;
+		}
+	}
+	return best;
+}
+
+void check_vfio_ids(const struct host *h, struct check_result *r)
+{
+	const struct vfio_ids *ids = &h->ids;
+	struct item_list bad, unmatched, matched;
+	char bad_buf[CHECK_MSG_LEN], un_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN];
+	const struct vfio_id *first_bad = NULL, *first_un = NULL;
+	const struct pci_dev *suggest = NULL;
+
+	if (ids->n == 0) {
+		if (h->n_claimed) {
+			result_set(r, LEVEL_PASS, "no ids= configured; %zu device(s) claimed by driver_override "
+				   "or an existing vfio-pci binding", h->n_claimed);
+			return;
+		}
+		result_set(r, LEVEL_NOTE, "no vfio-pci ids configured (modprobe.d 'options vfio-pci ids=' or "
+			   "vfio-pci.ids= on the kernel command line)");
+		result_hint(r, "find the GPU's IDs with lspci -nn and add 'options vfio-pci ids=10de:2204,10de:1aef' "
+			    "(your IDs) to /etc/modprobe.d/vfio.conf, then run update-initramfs -u -k all");
+		return;
+	}
+	if (ids->effective < 0) {
+		result_set(r, LEVEL_FAIL, "vfio-pci is built into this kernel: the ids= in %s never reach it",
+			   ids->src[ids->nsrc - 1].where);
+		result_hint(r, "put vfio-pci.ids=... on the kernel command line instead: %s",
+			    host_cmdline_file_hint(h));
+		return;
+	}
+	items_begin(&bad, bad_buf, sizeof(bad_buf));
+	items_begin(&unmatched, un_buf, sizeof(un_buf));
+	items_begin(&matched, ok_buf, sizeof(ok_buf));
+	for (size_t i = 0; i < ids->n; i++) {
+		const struct vfio_id *id = &ids->v[i];
+
+		if (id->malformed) {
+			items_add(&bad, "'%s' in %s", id->text, ids->src[id->source].where);
+			if (!first_bad)
+				first_bad = id;
+		} else if (id->source != ids->effective) {
+			continue;
+		} else if (!id->matches) {
+			items_add(&unmatched, "%s (%s)", id->text, ids->src[id->source].where);
+			if (!first_un) {
+				first_un = id;
+				suggest = closest_device(h, id);
+			}
+		} else {
+			items_add(&matched, "%s (%u)", id->text, id->matches);
+		}
+	}
+	if (first_bad) {
+		result_set(r, LEVEL_FAIL, "malformed vfio-pci ids: %s", items_end(&bad));
+		if (looks_like_slot(first_bad->text))
+			result_hint(r, "'%s' is a bus address; ids= takes vendor:device IDs, e.g. the [10de:2204] "
+				    "that lspci -nn shows for it", first_bad->text);
+		else
+			result_hint(r, "write each entry as vendor:device in hex, comma-separated, no spaces "
+				    "(e.g. ids=10de:2204,10de:1aef), then run update-initramfs -u -k all");
+		return;
+	}
+	if (first_un) {
+		result_set(r, LEVEL_FAIL, "vfio-pci ids that match no PCI device: %s", items_end(&unmatched));
+		if (suggest)
+			result_hint(r, "did you mean %04x:%04x (%s, %s)? Fix the ID in %s, then run update-initramfs -u -k all",
+				    suggest->vendor, suggest->device, suggest->slot, pci_class_name(suggest),
+				    ids->src[first_un->source].where);
+		else
+			result_hint(r, "check the IDs against lspci -nn and fix them in %s",
+				    ids->src[first_un->source].where);
+		return;
+	}
+	if (ids->nsrc > 1) {
+		result_set(r, LEVEL_WARN, "ids= is set in %zu places; only the last, %s, takes effect",
+			   ids->nsrc, ids->src[ids->effective].where);
+		result_hint(r, "keep one ids= list (e.g. in /etc/modprobe.d/vfio.conf) and remove the others");
+		return;
+	}
+	result_set(r, LEVEL_PASS, "ids from %s match: %s", ids->src[ids->effective].where, items_end(&matched));
+}
+
+void check_vfio_binding(const struct host *h, struct check_result *r)
+{
+	struct item_list bad, ok;
+	char bad_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN], label[48];
+	const struct pci_dev *first_bad = NULL;
+	size_t n_ok = 0;
+
+	items_begin(&bad, bad_buf, sizeof(bad_buf));
+	items_begin(&ok, ok_buf, sizeof(ok_buf));
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_dev *d = &h->pci.v[i];
+
+		if (!host_claims(d))
+			continue;
+		if (modname_eq(d->driver, "vfio_pci") || (!d->driver[0] && h->phase == PHASE_PREDICT)) {
+			items_add(&ok, "%s", dev_label(d, label, sizeof(label)));
+			n_ok++;
+			continue;
+		}
+		if (d->driver[0])
+			items_add(&bad, "%s is bound to %s", dev_label(d, label, sizeof(label)), d->driver);
+		else
+			items_add(&bad, "%s is bound to no driver", dev_label(d, label, sizeof(label)));
+		if (!first_bad || (!first_bad->driver[0] && d->driver[0]))
+			first_bad = d;
+	}
+	if (first_bad) {
+		result_set(r, LEVEL_FAIL, "not claimed by vfio-pci: %s", items_end(&bad));
+		if (first_bad->driver[0])
+			result_hint(r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf (or 'blacklist %s' "
+				    "if no host device needs it), then update-initramfs -u -k all and reboot",
+				    first_bad->driver, first_bad->driver);
+		else
+			result_hint(r, "load vfio-pci early: add vfio_pci to /etc/initramfs-tools/modules, "
+				    "then update-initramfs -u -k all and reboot");
+		return;
+	}
+	if (!n_ok) {
+		result_set(r, LEVEL_NOTE, "no device is claimed by vfio-pci");
+		result_hint(r, "list the GPU and its audio function in 'options vfio-pci ids=' to pass them through");
+		return;
+	}
+	result_set(r, LEVEL_PASS, "%s vfio-pci: %s",
+		   h->phase == PHASE_PREDICT ? "will be claimed by" : "bound to", items_end(&ok));
+}
+
+/* host GPU drivers that could take a display device of this vendor */
+static const enum module_id *host_drivers_for(uint16_t vendor)
+{
+	static const enum module_id nvidia[] = { M_NOUVEAU, M_NVIDIA, M_NVIDIAFB, M_COUNT };
+	static const enum module_id amd[] = { M_AMDGPU, M_RADEON, M_COUNT };
+	static const enum module_id intel[] = { M_I915, M_XE, M_COUNT };
+	static const enum module_id aspeed[] = { M_AST, M_COUNT };
+	static const enum module_id matrox[] = { M_MGAG200, M_COUNT };
+	static const enum module_id virtio[] = { M_VIRTIO_GPU, M_COUNT };
+	static const enum module_id qemu[] = { M_BOCHS, M_BOCHS_DRM, M_COUNT };
+	static const enum module_id none[] = { M_COUNT };
+
+	switch (vendor) {
+	case 0x10de: return nvidia;
+	case 0x1002: return amd;
+	case 0x8086: return intel;
+	case 0x1a03: return aspeed;
+	case 0x102b: return matrox;
+	case 0x1af4: return virtio;
+	case 0x1234: return qemu;
+	}
+	return none;
+}
+
+static bool in_param_list(const struct host *h, const char *key, const char *module)
+{
+	const struct cmdline_param *p;
+	size_t pos = 0;
+
+	while ((p = cmdline_next(&h->cmdline, key, &pos))) {
+		const char *s = p->val ? p->val : "";
+
+		while (*s) {
+			const char *comma = strchr(s, ',');
+			size_t len = comma ? (size_t)(comma - s) : strlen(s);
+			char name[MODNAME_LEN];
+
+			if (len < sizeof(name)) {
+				memcpy(name, s, len);
+				name[len] = '\0';
+				if (modname_eq(name, module))
+					return true;
+			}
+			s += len + (comma ? 1 : 0);
+		}
+	}
+	return false;
+}
+
+/* How is `m` kept from taking a claimed device? Writes the reason; false if nothing does. */
+static bool driver_kept_away(const struct host *h, enum module_id m, char *why, size_t cap)
+{
+	const struct mod_directive *d;
+	char where[160];
+
+	if ((d = modconf_blacklisted(&h->modconf, module_names[m]))) {
+		modconf_where(&h->modconf, d, where, sizeof(where));
+		snprintf(why, cap, "%s blacklisted (%s)", module_names[m], where);
+		return true;
+	}
+	if ((d = modconf_softdep_pre(&h->modconf, module_names[m], "vfio_pci"))) {
+		modconf_where(&h->modconf, d, where, sizeof(where));
+		snprintf(why, cap, "%s after vfio-pci (softdep, %s)", module_names[m], where);
+		return true;
+	}
+	if (in_param_list(h, "module_blacklist", module_names[m]) ||
+	    in_param_list(h, "modprobe.blacklist", module_names[m])) {
+		snprintf(why, cap, "%s blacklisted on the kernel command line", module_names[m]);
+		return true;
+	}
+	return false;
+}
+
+static bool driver_relevant(const struct host *h, enum module_id m)
+{
+	if (h->have_modules_dep)
+		return h->mod[m] != MOD_MISSING;
+	return host_module_present(h, m);
+}
+
+void check_host_drivers(const struct host *h, struct check_result *r)
+{
+	struct item_list kept, racing, conflict;
+	char kept_buf[CHECK_MSG_LEN], race_buf[CHECK_MSG_LEN], conf_buf[CHECK_MSG_LEN];
+	char why[200], label[48];
+	unsigned seen = 0;	/* bit per module_id already judged */
+	int first_race = -1, first_conflict = -1;
+
+	items_begin(&kept, kept_buf, sizeof(kept_buf));
+	items_begin(&racing, race_buf, sizeof(race_buf));
+	items_begin(&conflict, conf_buf, sizeof(conf_buf));
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_dev *d = &h->pci.v[i];
+		const enum module_id *m;
+
+		if (!host_claims(d) || !pci_is_display(d))
+			continue;
+		for (m = host_drivers_for(d->vendor); *m != M_COUNT; m++) {
+			if ((seen & (1u << *m)) || !driver_relevant(h, *m))
+				continue;
+			seen |= 1u << *m;
+			if (driver_kept_away(h, *m, why, sizeof(why))) {
+				items_add(&kept, "%s", why);
+				/* a blacklist also starves the host's own card of that vendor */
+				if (!strstr(why, "softdep"))
+					for (size_t k = 0; k < h->pci.n; k++) {
+						const struct pci_dev *o = &h->pci.v[k];
+
+						if (pci_is_display(o) && !host_claims(o) && o->vendor == d->vendor) {
+							items_add(&conflict, "%s keeps %s from the host's display %s",
+								  why, module_names[*m], dev_label(o, label, sizeof(label)));
+							if (first_conflict < 0)
+								first_conflict = (int)*m;
+						}
+					}
+			} else {
+				items_add(&racing, "%s (%s) may take %s", module_names[*m],
+					  h->mod[*m] == MOD_BUILTIN ? "built in" : "nothing orders it after vfio-pci",
+					  dev_label(d, label, sizeof(label)));
+				if (first_race < 0)
+					first_race = (int)*m;
+			}
+		}
+	}
+	if (first_race >= 0) {
+		result_set(r, LEVEL_WARN, "host GPU driver can race vfio-pci: %s", items_end(&racing));
+		result_hint(r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf, then run "
+			    "update-initramfs -u -k all", module_names[first_race]);
+		return;
+	}
+	if (first_conflict >= 0) {
+		result_set(r, LEVEL_WARN, "blacklist hits a display the host keeps: %s", items_end(&conflict));
+		result_hint(r, "replace 'blacklist %s' with 'softdep %s pre: vfio-pci' in /etc/modprobe.d, "
+			    "then run update-initramfs -u -k all", module_names[first_conflict],
+			    module_names[first_conflict]);
+		return;
+	}
+	if (!seen) {
+		result_set(r, LEVEL_PASS, "no host GPU driver can take a claimed display device");
+		return;
+	}
+	result_set(r, LEVEL_PASS, "host GPU drivers kept away: %s", items_end(&kept));
+}

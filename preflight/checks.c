@@ -1,0 +1,133 @@
+/*
+ * checks.c - the check table, running it, and the result helpers.
+ */
+#include "checks.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct check check_table[] = {
+	{ "iommu.firmware",		check_iommu_firmware,		PHASES_RUNTIME },
+	{ "iommu.kernel",		check_iommu_kernel,		PHASES_RUNTIME },
+	{ "iommu.interrupt-remapping",	check_interrupt_remapping,	PHASES_RUNTIME },
+	{ "security.acs-override",	check_acs_override,		PHASES_RUNTIME },
+	{ "vfio.modules",		check_vfio_modules,		PHASES_RUNTIME },
+	{ "vfio.ids",			check_vfio_ids,			PHASES_RUNTIME },
+	{ "vfio.binding",		check_vfio_binding,		PHASES_RUNTIME },
+	{ "vfio.host-drivers",		check_host_drivers,		PHASES_RUNTIME },
+	{ "iommu.group-viable",		check_group_viable,		PHASES_RUNTIME },
+	{ "iommu.group-host-devices",	check_group_host_devices,	PHASES_RUNTIME },
+	{ "display.headless",		check_display_headless,		PHASES_RUNTIME },
+	{ "gpu.reset",			check_gpu_reset,		PHASES_RUNTIME },
+	{ "preflight.input",		check_input,			PHASES_RUNTIME },
+};
+const size_t check_count = sizeof(check_table) / sizeof(check_table[0]);
+
+static const char *const level_names[] = { "pass", "note", "warn", "fail" };
+static const char *const level_tags[] = { "PASS", "NOTE", "WARN", "FAIL" };
+
+const char *level_name(enum level l)
+{
+	return level_names[l];
+}
+
+const char *level_tag(enum level l)
+{
+	return level_tags[l];
+}
+
+int level_kmsg_priority(enum level l)
+{
+	static const int prio[] = { 6, 5, 4, 3 };
+	return prio[l];
+}
+
+void result_set(struct check_result *r, enum level l, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->level = l;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	va_end(ap);
+}
+
+void result_hint(struct check_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->hint, sizeof(r->hint), fmt, ap);
+	va_end(ap);
+}
+
+/* room kept at the end of a list for " (+NNNN more)" */
+#define ITEMS_TAIL 16
+
+void items_begin(struct item_list *il, char *buf, size_t cap)
+{
+	sb_init(&il->sb, buf, cap);
+	il->shown = il->omitted = 0;
+}
+
+void items_add(struct item_list *il, const char *fmt, ...)
+{
+	char item[256];
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	vsnprintf(item, sizeof(item), fmt, ap);
+	va_end(ap);
+	len = strlen(item) + (il->shown ? 2 : 0);
+	if (il->omitted || len + ITEMS_TAIL > sb_room(&il->sb)) {
+		il->omitted++;
+		return;
+	}
+	if (il->shown)
+		sb_add(&il->sb, ", ");
+	sb_add(&il->sb, item);
+	il->shown++;
+}
+
+const char *items_end(struct item_list *il)
+{
+	if (il->omitted)
+		sb_addf(&il->sb, " (+%u more)", il->omitted);
+	return il->sb.buf;
+}
+
+int report_run(const struct host *h, struct report *rep)
+{
+	struct display_state ds;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->results = calloc(check_count, sizeof(*rep->results));
+	if (!rep->results)
+		return -ENOMEM;
+	for (size_t i = 0; i < check_count; i++) {
+		struct check_result *r = &rep->results[rep->n];
+
+		if (!(check_table[i].phases & (1u << h->phase)))
+			continue;
+		r->id = check_table[i].id;
+		check_table[i].run(h, r);
+		if (r->level != LEVEL_NOTE && r->level > rep->verdict)
+			rep->verdict = r->level;
+		rep->n++;
+	}
+	display_state(h, &ds);
+	rep->headless = ds.headless;
+	rep->iommu_active = host_iommu_active(h);
+	return 0;
+}
+
+void report_free(struct report *rep)
+{
+	free(rep->results);
+	rep->results = NULL;
+	rep->n = 0;
+}

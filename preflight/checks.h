@@ -1,0 +1,103 @@
+/*
+ * checks.h - the table of checks and what each one returns.
+ *
+ * A check is a pure function of the host snapshot: it reads no files and
+ * prints nothing. It fills exactly one result: a level, one line of
+ * message naming the devices, and for every non-pass level a hint that
+ * says the exact fix. Ids are stable: people grep dmesg for them.
+ * Adding a check is one function and one row in check_table.
+ */
+#ifndef VFP_CHECKS_H
+#define VFP_CHECKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "host.h"
+#include "strbuf.h"
+
+enum level { LEVEL_PASS, LEVEL_NOTE, LEVEL_WARN, LEVEL_FAIL };
+
+/* sized so that prefix + id + message + hint fit one 1 KiB kmsg record */
+#define CHECK_MSG_LEN 600
+#define CHECK_HINT_LEN 360
+
+struct check_result {
+	const char *id;
+	enum level level;
+	char message[CHECK_MSG_LEN];
+	char hint[CHECK_HINT_LEN];
+};
+
+#define PHASES_RUNTIME ((1u << PHASE_CHECK) | (1u << PHASE_PREDICT) | (1u << PHASE_VERIFY))
+
+struct check {
+	const char *id;
+	void (*run)(const struct host *h, struct check_result *r);
+	unsigned phases;	/* bit per enum phase */
+};
+
+extern const struct check check_table[];
+extern const size_t check_count;
+
+struct report {
+	struct check_result *results;
+	size_t n;
+	enum level verdict;	/* worst level, notes excepted */
+	bool iommu_active;
+	bool headless;
+};
+
+/* Run the checks of h->phase; returns 0 or -ENOMEM. */
+int report_run(const struct host *h, struct report *rep);
+void report_free(struct report *rep);
+
+const char *level_name(enum level l);	/* "pass" */
+const char *level_tag(enum level l);	/* "PASS" */
+int level_kmsg_priority(enum level l);	/* FAIL 3, WARN 4, NOTE 5, PASS 6 */
+
+void result_set(struct check_result *r, enum level l, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void result_hint(struct check_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A list of items in a message that says "(+N more)" instead of
+ * silently losing the items that do not fit.
+ */
+struct item_list {
+	struct strbuf sb;
+	unsigned shown, omitted;
+};
+void items_begin(struct item_list *il, char *buf, size_t cap);
+void items_add(struct item_list *il, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *items_end(struct item_list *il);
+
+/* shared judgements, also used by the JSON renderer */
+bool dev_blocks_group(const struct host *h, const struct pci_dev *d);
+bool dev_is_host_device(const struct host *h, const struct pci_dev *d);
+struct display_state {
+	size_t displays, kept, claimed;
+	const struct pci_dev *boot_vga;		/* the firmware's display, if known */
+	const struct pci_dev *first_kept;
+	const char *serial_console;
+	bool headless;
+};
+void display_state(const struct host *h, struct display_state *ds);
+
+/* the check functions, one per row */
+void check_input(const struct host *h, struct check_result *r);
+void check_iommu_firmware(const struct host *h, struct check_result *r);
+void check_iommu_kernel(const struct host *h, struct check_result *r);
+void check_interrupt_remapping(const struct host *h, struct check_result *r);
+void check_acs_override(const struct host *h, struct check_result *r);
+void check_vfio_modules(const struct host *h, struct check_result *r);
+void check_vfio_ids(const struct host *h, struct check_result *r);
+void check_vfio_binding(const struct host *h, struct check_result *r);
+void check_host_drivers(const struct host *h, struct check_result *r);
+void check_group_viable(const struct host *h, struct check_result *r);
+void check_group_host_devices(const struct host *h, struct check_result *r);
+void check_display_headless(const struct host *h, struct check_result *r);
+void check_gpu_reset(const struct host *h, struct check_result *r);
+
+#endif

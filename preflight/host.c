@@ -1,0 +1,263 @@
+/*
+ * host.c - read the snapshot the checks work on.
+ */
+#include "host.h"
+#include "strbuf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+const char *const module_names[M_COUNT] = {
+	[M_VFIO] = "vfio", [M_VFIO_IOMMU_TYPE1] = "vfio_iommu_type1", [M_VFIO_PCI] = "vfio_pci",
+	[M_NOUVEAU] = "nouveau", [M_NVIDIA] = "nvidia", [M_NVIDIAFB] = "nvidiafb",
+	[M_NVIDIA_DRM] = "nvidia_drm", [M_AMDGPU] = "amdgpu", [M_RADEON] = "radeon",
+	[M_I915] = "i915", [M_XE] = "xe", [M_AST] = "ast", [M_MGAG200] = "mgag200",
+	[M_VIRTIO_GPU] = "virtio_gpu", [M_BOCHS] = "bochs", [M_BOCHS_DRM] = "bochs_drm",
+	[M_SND_HDA_INTEL] = "snd_hda_intel",
+};
+
+static int module_index(const char *name)
+{
+	for (int i = 0; i < M_COUNT; i++)
+		if (modname_eq(name, module_names[i]))
+			return i;
+	return -1;
+}
+
+static void load_kernel_release(struct host *h)
+{
+	struct utsname u;
+	int n = root_read(h->root, "proc/sys/kernel/osrelease", h->kernel_release,
+			  sizeof(h->kernel_release));
+
+	if (n > 0) {
+		char *v = str_trim(h->kernel_release);
+		memmove(h->kernel_release, v, strlen(v) + 1);
+	} else if (strcmp(h->root->path, "/") == 0 && uname(&u) == 0) {
+		snprintf(h->kernel_release, sizeof(h->kernel_release), "%s", u.release);
+	} else {
+		h->kernel_release[0] = '\0';
+	}
+}
+
+static int load_cmdline(struct host *h)
+{
+	char *buf = malloc(CMDLINE_MAX + 1);
+	int n, err;
+
+	if (!buf)
+		return -ENOMEM;
+	n = root_read(h->root, "proc/cmdline", buf, CMDLINE_MAX + 1);
+	if (n < 0) {
+		diag_add(&h->diag, "/proc/cmdline: %s; command line treated as empty", ERR_TEXT(-n));
+		buf[0] = '\0';
+	} else {
+		h->have_cmdline = true;
+		if ((size_t)n == CMDLINE_MAX) {
+			h->cmdline_truncated = true;
+			diag_add(&h->diag, "/proc/cmdline longer than %d bytes; the rest ignored", CMDLINE_MAX);
+		}
+		if (strlen(buf) != (size_t)n)
+			diag_add(&h->diag, "/proc/cmdline contains NUL bytes; read up to the first");
+	}
+	err = cmdline_parse(&h->cmdline, buf);
+	free(buf);
+	if (!err && h->cmdline.dropped)
+		diag_add(&h->diag, "/proc/cmdline has more than %d parameters; %d ignored",
+			 CMDLINE_MAX_PARAMS, h->cmdline.dropped);
+	return err;
+}
+
+static bool value_true(const char *v)
+{
+	return !strcmp(v, "1") || !strcasecmp(v, "y") || !strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
+	       !strcasecmp(v, "on");
+}
+
+static void load_iommu(struct host *h)
+{
+	DIR *dir;
+	struct dirent *de;
+	char buf[128];
+	const struct cmdline_param *p;
+	const struct mod_directive *md;
+	int ir;
+
+	h->acpi = root_exists(h->root, "sys/firmware/acpi/tables") ? TRI_YES : TRI_UNKNOWN;
+	h->has_dmar = root_exists(h->root, "sys/firmware/acpi/tables/DMAR");
+	h->has_ivrs = root_exists(h->root, "sys/firmware/acpi/tables/IVRS");
+
+	if ((dir = root_opendir(h->root, "sys/kernel/iommu_groups"))) {
+		while ((de = readdir(dir)))
+			if (de->d_name[0] != '.')
+				h->n_groups++;
+		closedir(dir);
+	}
+	if ((dir = root_opendir(h->root, "sys/class/iommu"))) {
+		while ((de = readdir(dir)))
+			if (de->d_name[0] != '.')
+				h->n_iommu_units++;
+		closedir(dir);
+	}
+
+	ir = root_file_contains(h->root, "proc/interrupts", "IR-");
+	h->intremap = ir < 0 ? TRI_UNKNOWN : ir ? TRI_YES : TRI_NO;
+
+	if ((md = modconf_option(&h->modconf, "vfio_iommu_type1", "allow_unsafe_interrupts", buf, sizeof(buf))) &&
+	    value_true(buf)) {
+		h->allow_unsafe = true;
+		modconf_where(&h->modconf, md, h->allow_unsafe_where, sizeof(h->allow_unsafe_where));
+	}
+	if ((p = cmdline_last(&h->cmdline, "vfio_iommu_type1.allow_unsafe_interrupts"))) {
+		h->allow_unsafe = !p->val || value_true(p->val);
+		snprintf(h->allow_unsafe_where, sizeof(h->allow_unsafe_where), "the kernel command line");
+	}
+	if (root_read(h->root, "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+		      buf, sizeof(buf)) > 0 && value_true(str_trim(buf))) {
+		if (!h->allow_unsafe)
+			snprintf(h->allow_unsafe_where, sizeof(h->allow_unsafe_where),
+				 "/sys/module/vfio_iommu_type1/parameters");
+		h->allow_unsafe = true;
+	}
+	h->kernel_cmdline_file = root_exists(h->root, "etc/kernel/cmdline");
+}
+
+/* "kernel/drivers/vfio/pci/vfio-pci.ko.xz: ..." -> "vfio_pci" */
+static int module_from_path(const char *line, char *out, size_t cap)
+{
+	const char *end = strchr(line, ':'), *start, *ko;
+	size_t len;
+
+	if (!end)
+		end = line + strlen(line);
+	for (start = end; start > line && start[-1] != '/'; start--)
+		;
+	ko = strstr(start, ".ko");
+	if (!ko || ko > end)
+		return -1;
+	len = (size_t)(ko - start);
+	if (len == 0 || len >= cap)
+		return -1;
+	memcpy(out, start, len);
+	out[len] = '\0';
+	return 0;
+}
+
+struct modfile_ctx {
+	struct host *h;
+	enum modstate state;
+};
+
+static int on_module_line(void *ctx, char *line, size_t len, unsigned lineno, int truncated)
+{
+	struct modfile_ctx *mc = ctx;
+	char name[MODNAME_LEN];
+	int idx;
+
+	(void)len;
+	(void)lineno;
+	if (truncated || module_from_path(line, name, sizeof(name)) < 0)
+		return 0;
+	idx = module_index(name);
+	if (idx >= 0 && mc->h->mod[idx] < mc->state)
+		mc->h->mod[idx] = mc->state;
+	return 0;
+}
+
+static void load_modules(struct host *h)
+{
+	char path[160];
+	DIR *dir;
+	struct dirent *de;
+	struct modfile_ctx mc = { .h = h };
+
+	for (int i = 0; i < M_COUNT; i++)
+		h->mod[i] = MOD_UNKNOWN;
+	if (h->kernel_release[0]) {
+		snprintf(path, sizeof(path), "lib/modules/%s/modules.dep", h->kernel_release);
+		mc.state = MOD_AVAILABLE;
+		if (root_for_each_line(h->root, path, on_module_line, &mc) == 0) {
+			h->have_modules_dep = true;
+			for (int i = 0; i < M_COUNT; i++)
+				if (h->mod[i] == MOD_UNKNOWN)
+					h->mod[i] = MOD_MISSING;
+		}
+		snprintf(path, sizeof(path), "lib/modules/%s/modules.builtin", h->kernel_release);
+		mc.state = MOD_BUILTIN;
+		root_for_each_line(h->root, path, on_module_line, &mc);
+	}
+	/* /sys/module: loaded modules have initstate, built-in ones do not */
+	if ((dir = root_opendir(h->root, "sys/module"))) {
+		while ((de = readdir(dir))) {
+			int idx = module_index(de->d_name);
+
+			if (idx < 0)
+				continue;
+			snprintf(path, sizeof(path), "sys/module/%s/initstate", module_names[idx]);
+			h->mod[idx] = root_exists(h->root, path) ? MOD_LOADED : MOD_BUILTIN;
+		}
+		closedir(dir);
+	}
+}
+
+/* ids= from modprobe.d (file order), then from the command line: the last wins */
+static void load_ids(struct host *h)
+{
+	const struct modconf *mc = &h->modconf;
+	char *val = malloc(ROOT_LINE_MAX + 1);
+	const struct cmdline_param *p;
+	size_t pos = 0;
+
+	h->ids.effective = -1;
+	if (!val)
+		return;
+	for (size_t i = 0; i < mc->n; i++) {
+		const struct mod_directive *d = &mc->d[i];
+		char where[200];
+
+		if (d->kind != MOD_OPTIONS || !modname_eq(d->module, "vfio_pci") ||
+		    options_value(d->args, "ids", val, ROOT_LINE_MAX + 1) <= 0)
+			continue;
+		modconf_where(mc, d, where, sizeof(where));
+		vfio_ids_add_list(&h->ids, val, where, 0);
+	}
+	while ((p = cmdline_next(&h->cmdline, "vfio_pci.ids", &pos)))
+		vfio_ids_add_list(&h->ids, p->val ? p->val : "", "kernel command line (vfio-pci.ids=)", 1);
+	free(val);
+}
+
+int host_load(struct host *h, const struct root *r, const struct host_options *opt)
+{
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	h->root = r;
+	h->phase = opt->phase;
+	h->backend = opt->backend->name;
+
+	load_kernel_release(h);
+	if ((err = load_cmdline(h)) < 0)
+		return err;
+	if ((err = modconf_load(&h->modconf, r, &h->diag)) < 0)
+		return err;
+	load_modules(h);
+	load_ids(h);
+	load_iommu(h);
+	if ((err = opt->backend->scan(r, &h->pci, &h->diag)) < 0)
+		return err;
+	pci_list_sort(&h->pci);
+	return host_analyze(h);
+}
+
+void host_free(struct host *h)
+{
+	cmdline_free(&h->cmdline);
+	modconf_free(&h->modconf);
+	pci_list_free(&h->pci);
+	free(h->by_group);
+	h->by_group = NULL;
+}

@@ -1,0 +1,108 @@
+/*
+ * host.h - one snapshot of everything the checks look at.
+ *
+ * host_load() does all the reading (under the root prefix); the checks
+ * are pure functions of the snapshot. Absent inputs are recorded as
+ * unknown, never as errors.
+ */
+#ifndef VFP_HOST_H
+#define VFP_HOST_H
+
+#include <stdbool.h>
+
+#include "cmdline.h"
+#include "diag.h"
+#include "modprobe.h"
+#include "pci.h"
+#include "rootfs.h"
+#include "vfio_ids.h"
+
+enum phase {
+	PHASE_CHECK,	/* a running host */
+	PHASE_PREDICT,	/* initramfs init-top: nothing bound yet */
+	PHASE_VERIFY,	/* initramfs after load_modules */
+	PHASE_UPGRADE,	/* initramfs local-bottom, real root at rootmnt */
+};
+
+enum tristate { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
+
+enum modstate {
+	MOD_UNKNOWN,	/* no modules.dep to tell */
+	MOD_MISSING,
+	MOD_AVAILABLE,	/* in modules.dep, not loaded */
+	MOD_LOADED,
+	MOD_BUILTIN,
+};
+
+/* Modules the checks ask about; index with enum module_id. */
+enum module_id {
+	M_VFIO, M_VFIO_IOMMU_TYPE1, M_VFIO_PCI,
+	M_NOUVEAU, M_NVIDIA, M_NVIDIAFB, M_NVIDIA_DRM,
+	M_AMDGPU, M_RADEON, M_I915, M_XE, M_AST, M_MGAG200,
+	M_VIRTIO_GPU, M_BOCHS, M_BOCHS_DRM, M_SND_HDA_INTEL,
+	M_COUNT
+};
+extern const char *const module_names[M_COUNT];
+
+struct group_ref {
+	int group;
+	size_t idx;		/* into host.pci */
+};
+
+struct host {
+	enum phase phase;
+	const struct root *root;
+	char kernel_release[96];	/* "" unknown */
+
+	struct cmdline cmdline;
+	bool have_cmdline;
+	bool cmdline_truncated;
+	struct modconf modconf;
+	struct vfio_ids ids;
+	struct pci_list pci;
+	const char *backend;
+
+	/* IOMMU */
+	enum tristate acpi;		/* ACPI tables visible at all */
+	bool has_dmar, has_ivrs;
+	unsigned n_groups;		/* entries of /sys/kernel/iommu_groups */
+	unsigned n_iommu_units;		/* entries of /sys/class/iommu */
+	char domain_type[16];		/* of a passthrough group, else of group 0 */
+	enum tristate intremap;		/* from /proc/interrupts */
+	bool allow_unsafe;
+	char allow_unsafe_where[128];
+	bool kernel_cmdline_file;	/* /etc/kernel/cmdline exists (proxmox-boot-tool) */
+
+	/* modules */
+	enum modstate mod[M_COUNT];
+	bool have_modules_dep;
+
+	/* derived by host_analyze() */
+	size_t n_claimed;
+	struct group_ref *by_group;	/* devices with a group, by (group, slot) */
+	size_t n_by_group;		/* devices that have a group */
+
+	struct diag diag;
+};
+
+struct host_options {
+	enum phase phase;
+	const struct pci_backend *backend;
+};
+
+/* Read everything; returns 0 or -errno for internal failures only. */
+int host_load(struct host *h, const struct root *r, const struct host_options *opt);
+/* Claims, id matches, group index: called by host_load. */
+int host_analyze(struct host *h);
+void host_free(struct host *h);
+
+/* helpers for checks */
+bool host_claims(const struct pci_dev *d);
+bool host_iommu_active(const struct host *h);
+bool host_module_present(const struct host *h, enum module_id m); /* loaded or built in */
+/* "0000:01:00.0 [10de:2204]" into buf */
+const char *dev_label(const struct pci_dev *d, char *buf, size_t cap);
+/* where the kernel command line is configured, for hints */
+const char *host_cmdline_file_hint(const struct host *h);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * main.c - command line of vfio-preflight; the only place that exits.
+ *
+ * Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage, 3 internal error.
+ * `boot` never reports a verdict through its status (a boot must go on):
+ * it exits 0 unless the call is wrong (2) or the program failed (3).
+ */
+#include "checks.h"
+#include "host.h"
+#include "render.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef VERSION
+#define VERSION "0.1"
+#endif
+
+enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
+
+struct options {
+	const char *command;
+	const char *root;
+	const char *state_dir;	/* relative to root */
+	enum phase phase;
+	const struct pci_backend *backend;
+	bool json, kmsg, color, no_color;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: vfio-preflight check [--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
+	      "                            [--backend sysfs|libpci] [--no-color]\n"
+	      "       vfio-preflight boot predict|verify [--root DIR] [--state-dir DIR]\n"
+	      "       vfio-preflight status [--root DIR] [--state-dir DIR] [--json]\n"
+	      "       vfio-preflight --help | --version\n"
+	      "See vfio-preflight(8).\n", out);
+}
+
+static int parse_phase(const char *s, enum phase *p)
+{
+	static const char *const names[] = { "check", "predict", "verify" };
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, names[i])) {
+			*p = (enum phase)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int parse_backend(const char *s, const struct pci_backend **b)
+{
+	if (!strcmp(s, "sysfs")) {
+		*b = &pci_backend_sysfs;
+		return 0;
+	}
+#ifdef HAVE_LIBPCI
+	if (!strcmp(s, "libpci")) {
+		*b = &pci_backend_libpci;
+		return 0;
+	}
+#endif
+	return -EINVAL;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	int i = 1;
+
+	o->root = "/";
+	o->state_dir = "run/vfio-preflight";
+	o->phase = PHASE_CHECK;
+	o->backend = &pci_backend_sysfs;
+	if (argc < 2)
+		return -EINVAL;
+	o->command = argv[i++];
+	if (!strcmp(o->command, "boot")) {
+		if (i >= argc || parse_phase(argv[i++], &o->phase) < 0 || o->phase == PHASE_CHECK)
+			return -EINVAL;
+	}
+	for (; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--kmsg")) {
+			o->kmsg = true;
+		} else if (!strcmp(a, "--no-color")) {
+			o->no_color = true;
+		} else if (!strcmp(a, "--root") && val) {
+			o->root = val;
+			i++;
+		} else if (!strcmp(a, "--state-dir") && val) {
+			o->state_dir = val + strspn(val, "/");
+			i++;
+		} else if (!strcmp(a, "--phase") && val && !strcmp(o->command, "check")) {
+			if (parse_phase(val, &o->phase) < 0)
+				return -EINVAL;
+			i++;
+		} else if (!strcmp(a, "--backend") && val) {
+			if (parse_backend(val, &o->backend) < 0) {
+				fprintf(stderr, "vfio-preflight: backend '%s' is not built in\n", val);
+				return -EINVAL;
+			}
+			i++;
+		} else {
+			fprintf(stderr, "vfio-preflight: unknown or incomplete option '%s'\n", a);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* mkdir -p under the root; returns a dirfd or -errno */
+static int open_state_dir(const struct root *r, const char *rel)
+{
+	char path[256], *p;
+
+	if (snprintf(path, sizeof(path), "%s", rel) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	for (p = path; (p = strchr(p + 1, '/'));) {
+		*p = '\0';
+		mkdirat(r->fd, path, 0755);
+		*p = '/';
+	}
+	if (mkdirat(r->fd, path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return root_open_dirfd(r, path);
+}
+
+static FILE *create_in(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+/* STATE/<phase>.{json,env,txt}: survives into the real root with /run */
+static void save_state(const struct options *o, const struct root *r, const struct host *h,
+		       const struct report *rep, struct kmsg *k)
+{
+	static const char *const ext[] = { "json", "env", "txt" };
+	int dfd = open_state_dir(r, o->state_dir);
+
+	if (dfd < 0) {
+		kmsg_log(k, 4, "state: cannot create /%s: %s", o->state_dir, ERR_TEXT(-dfd));
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		char name[32];
+		FILE *f;
+
+		snprintf(name, sizeof(name), "%s.%s", phase_name(h->phase), ext[i]);
+		if (!(f = create_in(dfd, name))) {
+			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name, ERR_TEXT(errno));
+			continue;
+		}
+		if (i == 0)
+			render_json(f, h, rep);
+		else if (i == 1)
+			render_env(f, h, rep);
+		else
+			render_text(f, h, rep, false);
+		fclose(f);
+	}
+	close(dfd);
+}
+
+static int cmd_status(const struct options *o, const struct root *r)
+{
+	static const char *const phases[] = { "predict", "verify", "upgrade" };
+	int found = 0;
+
+	if (o->json)
+		fputs("{", stdout);
+	for (int i = 0; i < 3; i++) {
+		char path[320], buf[4096];
+		int fd, n;
+
+		snprintf(path, sizeof(path), "%s/%s.%s", o->state_dir, phases[i], o->json ? "json" : "txt");
+		fd = openat(r->fd, path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (o->json)
+			printf("%s\"%s\":", found ? "," : "", phases[i]);
+		else
+			printf("%s== %s phase (/%s) ==\n", found ? "\n" : "", phases[i], path);
+		while ((n = (int)read(fd, buf, sizeof(buf))) > 0)
+			fwrite(buf, 1, (size_t)n, stdout);
+		close(fd);
+		found++;
+	}
+	if (o->json)
+		fputs("}\n", stdout);
+	if (!found)
+		fprintf(stderr, "vfio-preflight: no saved verdicts in /%s (the initramfs phases did not run "
+			"on this boot; is the hook installed and the image rebuilt?)\n", o->state_dir);
+	return found ? EXIT_PASS : EXIT_FAILED;
+}
+
+static int run(const struct options *o, const struct root *r)
+{
+	struct host_options hopt = { .phase = o->phase, .backend = o->backend };
+	struct host *h = malloc(sizeof(*h));
+	struct report rep;
+	struct kmsg k;
+	bool boot = !strcmp(o->command, "boot");
+	int err;
+
+	kmsg_init(&k, r);
+	if (!h)
+		return -ENOMEM;
+	err = host_load(h, r, &hopt);
+	if (!err)
+		err = report_run(h, &rep);
+	if (err) {
+		if (boot || o->kmsg)
+			kmsg_log(&k, 3, "internal: ERROR %s while reading the host; boot continues", ERR_TEXT(-err));
+		host_free(h);
+		free(h);
+		return err;
+	}
+	if (boot || o->kmsg)
+		render_kmsg(&k, &rep, phase_name(h->phase));
+	if (boot)
+		save_state(o, r, h, &rep, &k);
+	else if (o->json)
+		render_json(stdout, h, &rep);
+	else
+		render_text(stdout, h, &rep, o->color);
+	kmsg_close(&k);
+	err = rep.verdict == LEVEL_FAIL ? 1 : 0;
+	report_free(&rep);
+	host_free(h);
+	free(h);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct root r;
+	int ret;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("vfio-preflight %s\n", VERSION);
+		return EXIT_PASS;
+	}
+	if (parse_args(argc, argv, &o) < 0 ||
+	    (strcmp(o.command, "check") && strcmp(o.command, "boot") && strcmp(o.command, "status"))) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (root_open(&r, o.root) < 0) {
+		fprintf(stderr, "vfio-preflight: cannot open root '%s': %s\n", o.root, ERR_TEXT(errno));
+		return EXIT_USAGE;
+	}
+	if (!strcmp(o.command, "status")) {
+		ret = cmd_status(&o, &r);
+		root_close(&r);
+		return ret;
+	}
+	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	ret = run(&o, &r);
+	root_close(&r);
+	if (ret < 0) {
+		fprintf(stderr, "vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
+		return EXIT_INTERNAL;
+	}
+	if (!strcmp(o.command, "boot"))
+		return EXIT_PASS;
+	return ret ? EXIT_FAILED : EXIT_PASS;
+}

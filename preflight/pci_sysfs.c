@@ -1,0 +1,118 @@
+/*
+ * pci_sysfs.c - the direct sysfs access method (what the static binary uses).
+ *
+ * Per function: one uevent read (driver, ids, class in one file) and one
+ * readlink for iommu_group, i.e. four syscalls. Trees without uevent (old
+ * captures) fall back to the single-value attribute files.
+ */
+#include "pci.h"
+#include "strbuf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEVICES_DIR "sys/bus/pci/devices"
+
+/* "0000:01:00.0": domain:bus:device.function, as the kernel names them */
+static int slot_name_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len < 12 || len >= PCI_SLOT_LEN)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		int hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+		if (!hex && c != ':' && c != '.')
+			return 0;
+	}
+	return s[len - 2] == '.' && s[len - 5] == ':' && s[len - 8] == ':';
+}
+
+static int read_hex_attr(int dirfd, const char *slot, const char *attr, unsigned digits, long *out)
+{
+	char path[PCI_SLOT_LEN + 32], buf[32];
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s", slot, attr);
+	n = root_read_at(dirfd, path, buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 ? n : -ENODATA;
+	*out = hex_parse(str_trim(buf), digits);
+	return *out < 0 ? -EINVAL : 0;
+}
+
+/* For trees without a usable uevent: vendor/device/class are required. */
+static int read_attr_files(int dirfd, struct pci_dev *d)
+{
+	char path[PCI_SLOT_LEN + 32], link[256];
+	long vendor, device, class, v;
+
+	if (read_hex_attr(dirfd, d->slot, "vendor", 4, &vendor) < 0 ||
+	    read_hex_attr(dirfd, d->slot, "device", 4, &device) < 0 ||
+	    read_hex_attr(dirfd, d->slot, "class", 6, &class) < 0)
+		return -ENODATA;
+	d->vendor = (uint16_t)vendor;
+	d->device = (uint16_t)device;
+	d->class = (uint32_t)class;
+	if (read_hex_attr(dirfd, d->slot, "subsystem_vendor", 4, &v) == 0)
+		d->subvendor = (uint16_t)v;
+	if (read_hex_attr(dirfd, d->slot, "subsystem_device", 4, &v) == 0)
+		d->subdevice = (uint16_t)v;
+	snprintf(path, sizeof(path), "%s/driver", d->slot);
+	if (root_readlink_at(dirfd, path, link, sizeof(link)) > 0) {
+		const char *slash = strrchr(link, '/');
+		snprintf(d->driver, sizeof(d->driver), "%.*s", PCI_DRIVER_LEN - 1, slash ? slash + 1 : link);
+	}
+	return 0;
+}
+
+static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *dg)
+{
+	DIR *dir = root_opendir(r, DEVICES_DIR);
+	struct dirent *de;
+	int dfd;
+
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	dfd = dirfd(dir);
+	while ((de = readdir(dir))) {
+		char path[PCI_SLOT_LEN + 32], buf[512];
+		struct pci_dev *d;
+		int n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (!slot_name_valid(de->d_name)) {
+			diag_add(dg, "/%s/%.40s: not a PCI slot name; ignored", DEVICES_DIR, de->d_name);
+			continue;
+		}
+		d = pci_list_add(out);
+		if (!d) {
+			closedir(dir);
+			return -ENOMEM;
+		}
+		memcpy(d->slot, de->d_name, strlen(de->d_name) + 1); /* length checked above */
+
+		snprintf(path, sizeof(path), "%s/uevent", d->slot);
+		n = root_read_at(dfd, path, buf, sizeof(buf));
+		if ((n <= 0 || pci_parse_uevent(buf, d) < 0) && read_attr_files(dfd, d) < 0) {
+			diag_add(dg, "%s: no readable uevent or vendor/device/class; ignored", d->slot);
+			out->n--;
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/iommu_group", d->slot);
+		if (root_readlink_at(dfd, path, buf, sizeof(buf)) > 0)
+			d->iommu_group = pci_group_from_link(buf);
+	}
+	closedir(dir);
+	return 0;
+}
+
+const struct pci_backend pci_backend_sysfs = {
+	.name = "sysfs",
+	.scan = sysfs_scan,
+};

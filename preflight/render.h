@@ -1,0 +1,39 @@
+/*
+ * render.h - the ways a report leaves the program: a human table, JSON
+ * for scripts, kernel-ring records for `dmesg | grep vfio-preflight`, and
+ * a KEY='value' file for the initramfs shell scripts.
+ */
+#ifndef VFP_RENDER_H
+#define VFP_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "checks.h"
+#include "host.h"
+
+#define KMSG_PREFIX "vfio-preflight: "
+#define KMSG_RECORD_MAX 1024	/* /dev/kmsg refuses longer writes */
+/* printk.devkmsg=ratelimit allows a burst of 10 per open file: stay under it */
+#define KMSG_RECORDS_PER_OPEN 8
+
+void render_text(FILE *out, const struct host *h, const struct report *rep, bool color);
+void render_json(FILE *out, const struct host *h, const struct report *rep);
+void render_env(FILE *out, const struct host *h, const struct report *rep);
+
+struct kmsg {
+	const struct root *root;
+	int fd;			/* -1: not open; -2: no kmsg, use stderr */
+	unsigned written;	/* records on this open file */
+};
+
+void kmsg_init(struct kmsg *k, const struct root *r);
+/* One record; cut to KMSG_RECORD_MAX with "..." when longer. */
+void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void kmsg_close(struct kmsg *k);
+/* One record per check, then the verdict. */
+void render_kmsg(struct kmsg *k, const struct report *rep, const char *phase);
+
+const char *phase_name(enum phase p);
+
+#endif

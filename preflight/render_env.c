@@ -1,0 +1,51 @@
+/*
+ * render_env.c - KEY='value' lines for the initramfs scripts, quoted so
+ * that `. file` in busybox ash is safe whatever a message contains.
+ */
+#include "render.h"
+
+#include <string.h>
+
+static void env_quoted(FILE *out, const char *key, const char *value)
+{
+	fprintf(out, "%s='", key);
+	for (; *value; value++) {
+		if (*value == '\'')
+			fputs("'\\''", out);
+		else if (*value == '\n')
+			fputc(' ', out);
+		else
+			fputc(*value, out);
+	}
+	fputs("'\n", out);
+}
+
+static void env_list(FILE *out, const char *key, const struct report *rep, enum level l)
+{
+	char buf[512];
+	struct strbuf sb;
+
+	sb_init(&sb, buf, sizeof(buf));
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->results[i].level == l)
+			sb_addf(&sb, "%s%s", sb.len ? " " : "", rep->results[i].id);
+	env_quoted(out, key, buf);
+}
+
+void render_env(FILE *out, const struct host *h, const struct report *rep)
+{
+	char buf[1024];
+	struct strbuf sb;
+
+	env_quoted(out, "PHASE", phase_name(h->phase));
+	env_quoted(out, "VERDICT", level_name(rep->verdict));
+	env_quoted(out, "HEADLESS", rep->headless ? "1" : "0");
+	env_quoted(out, "IOMMU_ACTIVE", rep->iommu_active ? "1" : "0");
+	env_list(out, "FAILED", rep, LEVEL_FAIL);
+	env_list(out, "WARNED", rep, LEVEL_WARN);
+	sb_init(&sb, buf, sizeof(buf));
+	for (size_t i = 0; i < h->pci.n; i++)
+		if (host_claims(&h->pci.v[i]))
+			sb_addf(&sb, "%s%s", sb.len ? " " : "", h->pci.v[i].slot);
+	env_quoted(out, "CLAIMED", buf);
+}

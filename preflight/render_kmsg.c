@@ -1,0 +1,96 @@
+/*
+ * render_kmsg.c - write verdicts to the kernel ring.
+ *
+ * One write() is one record; the level is the record's priority so FAIL
+ * lines reach the console even with `quiet`. The file is reopened every
+ * KMSG_RECORDS_PER_OPEN records because the default devkmsg ratelimit is
+ * per open file: this way no verdict is ever "suppressed".
+ * Without /dev/kmsg (a test tree, a container) records go to stderr.
+ */
+#include "render.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+void kmsg_init(struct kmsg *k, const struct root *r)
+{
+	k->root = r;
+	k->fd = -1;
+	k->written = 0;
+}
+
+static void kmsg_reopen(struct kmsg *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = openat(k->root->fd, "dev/kmsg", O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (k->fd < 0)
+		k->fd = -2;
+	k->written = 0;
+}
+
+void kmsg_close(struct kmsg *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+}
+
+void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...)
+{
+	char rec[KMSG_RECORD_MAX];
+	size_t head, len;
+	va_list ap;
+	int n;
+
+	head = (size_t)snprintf(rec, sizeof(rec), "<%d>" KMSG_PREFIX, priority & 7);
+	va_start(ap, fmt);
+	n = vsnprintf(rec + head, sizeof(rec) - head - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	len = head + (size_t)n;
+	if (len > sizeof(rec) - 2) {	/* cut, say so, keep room for '\n' */
+		len = sizeof(rec) - 2;
+		memcpy(rec + len - 3, "...", 3);
+	}
+	rec[len++] = '\n';
+
+	if (k->fd == -1 || (k->fd >= 0 && k->written >= KMSG_RECORDS_PER_OPEN))
+		kmsg_reopen(k);
+	if (k->fd >= 0) {
+		ssize_t w;
+
+		do
+			w = write(k->fd, rec, len);
+		while (w < 0 && errno == EINTR);
+		if (w == (ssize_t)len) {
+			k->written++;
+			return;
+		}
+	}
+	/* no kmsg: the same line on stderr, without the priority tag */
+	fwrite(rec + head - strlen(KMSG_PREFIX), 1, len - head + strlen(KMSG_PREFIX), stderr);
+}
+
+void render_kmsg(struct kmsg *k, const struct report *rep, const char *phase)
+{
+	unsigned count[4] = { 0 };
+
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct check_result *r = &rep->results[i];
+
+		count[r->level]++;
+		if (r->level == LEVEL_PASS || !r->hint[0])
+			kmsg_log(k, level_kmsg_priority(r->level), "%s: %s %s", r->id, level_tag(r->level), r->message);
+		else
+			kmsg_log(k, level_kmsg_priority(r->level), "%s: %s %s -- fix: %s", r->id,
+				 level_tag(r->level), r->message, r->hint);
+	}
+	kmsg_log(k, level_kmsg_priority(rep->verdict), "verdict: %s (%s phase: %u fail, %u warn, %u note, %u pass)%s",
+		 level_tag(rep->verdict), phase, count[LEVEL_FAIL], count[LEVEL_WARN], count[LEVEL_NOTE],
+		 count[LEVEL_PASS], rep->headless ? "; binding would leave the host headless" : "");
+}

@@ -1,0 +1,64 @@
+/*
+ * render_text.c - the human report: one line per check, a fix under
+ * every line that is not a pass, the devices vfio-pci takes.
+ */
+#include "render.h"
+
+#include <string.h>
+
+static const char *const colors[] = { "\033[32m", "\033[36m", "\033[33m", "\033[1;31m" };
+
+const char *phase_name(enum phase p)
+{
+	static const char *const names[] = { "check", "predict", "verify", "upgrade" };
+	return names[p];
+}
+
+static void text_devices(FILE *out, const struct host *h)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_dev *d = &h->pci.v[i];
+		char group[16];
+
+		if (!host_claims(d) && !pci_is_display(d))
+			continue;
+		if (!header) {
+			fprintf(out, "\nDisplays and passthrough devices:\n");
+			header = true;
+		}
+		if (d->iommu_group >= 0)
+			snprintf(group, sizeof(group), "%d", d->iommu_group);
+		else
+			strcpy(group, "-");
+		fprintf(out, "  %s [%04x:%04x] %-14s group %-5s driver %-14s %s%s\n", d->slot, d->vendor,
+			d->device, pci_class_name(d), group, d->driver[0] ? d->driver : "-",
+			host_claims(d) ? "-> vfio-pci" : "host", d->boot_vga == 1 ? " (boot display)" : "");
+		if (d->name)
+			fprintf(out, "      %s\n", d->name);
+	}
+}
+
+void render_text(FILE *out, const struct host *h, const struct report *rep, bool color)
+{
+	unsigned count[4] = { 0 };
+
+	fprintf(out, "vfio-preflight %s: %s (root %s, kernel %s, %zu PCI functions, %s backend)\n\n",
+		phase_name(h->phase), "host report", h->root->path,
+		h->kernel_release[0] ? h->kernel_release : "unknown", h->pci.n, h->backend);
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct check_result *r = &rep->results[i];
+
+		count[r->level]++;
+		fprintf(out, "%s%s%s  %-26s %s\n", color ? colors[r->level] : "", level_tag(r->level),
+			color ? "\033[0m" : "", r->id, r->message);
+		if (r->level != LEVEL_PASS && r->hint[0])
+			fprintf(out, "      %-26s fix: %s\n", "", r->hint);
+	}
+	text_devices(out, h);
+	fprintf(out, "\nVerdict: %s%s%s (%u fail, %u warn, %u note, %u pass)%s\n",
+		color ? colors[rep->verdict] : "", level_tag(rep->verdict), color ? "\033[0m" : "",
+		count[LEVEL_FAIL], count[LEVEL_WARN], count[LEVEL_NOTE], count[LEVEL_PASS],
+		rep->headless ? "; binding would leave the host headless" : "");
+}

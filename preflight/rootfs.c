@@ -1,0 +1,198 @@
+/*
+ * rootfs.c - bounded, non-blocking file reads under a root prefix.
+ */
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OPEN_RO (O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+
+int root_open(struct root *r, const char *path)
+{
+	r->path = (path && *path) ? path : "/";
+	r->fd = open(r->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return r->fd < 0 ? -errno : 0;
+}
+
+void root_close(struct root *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+int root_read_at(int dirfd, const char *rel, char *buf, size_t cap)
+{
+	size_t len = 0;
+	int fd, err = 0;
+
+	if (cap == 0)
+		return -EINVAL;
+	fd = openat(dirfd, rel, OPEN_RO);
+	if (fd < 0)
+		return -errno;
+	/*
+	 * sysfs hands out an attribute in one read(); a short read therefore
+	 * means end of file and saves the extra read() per attribute.
+	 */
+	while (len < cap - 1) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = (errno == EAGAIN) ? 0 : -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if ((size_t)n < cap - 1 - (len - (size_t)n))
+			break;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return err ? err : (int)len;
+}
+
+int root_read(const struct root *r, const char *rel, char *buf, size_t cap)
+{
+	return root_read_at(r->fd, rel, buf, cap);
+}
+
+int root_readlink_at(int dirfd, const char *rel, char *buf, size_t cap)
+{
+	ssize_t n;
+
+	if (cap == 0)
+		return -EINVAL;
+	n = readlinkat(dirfd, rel, buf, cap - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int root_exists(const struct root *r, const char *rel)
+{
+	return faccessat(r->fd, rel, F_OK, 0) == 0;
+}
+
+int root_open_dirfd(const struct root *r, const char *rel)
+{
+	int fd = openat(r->fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+DIR *root_opendir(const struct root *r, const char *rel)
+{
+	int fd = root_open_dirfd(r, rel);
+	DIR *d;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
+}
+
+int root_for_each_line(const struct root *r, const char *rel, root_line_cb cb, void *ctx)
+{
+	char buf[ROOT_LINE_MAX + 1];
+	size_t have = 0, seen = 0;
+	unsigned lineno = 0;
+	int skipping = 0, fd, ret = 0;
+
+	fd = openat(r->fd, rel, OPEN_RO);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, ROOT_LINE_MAX - have);
+		char *start, *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = errno == EAGAIN ? 0 : -errno;
+			break;
+		}
+		if (n == 0) {
+			if (have && !skipping) {
+				buf[have] = '\0';
+				cb(ctx, buf, have, ++lineno, 0);
+			}
+			break;
+		}
+		if ((seen += (size_t)n) > ROOT_FILE_MAX) {
+			ret = -EFBIG;
+			break;
+		}
+		have += (size_t)n;
+		start = buf;
+		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+			*nl = '\0';
+			lineno++;
+			if (!skipping && cb(ctx, start, (size_t)(nl - start), lineno, 0)) {
+				close(fd);
+				return 0;
+			}
+			skipping = 0;
+			start = nl + 1;
+		}
+		have -= (size_t)(start - buf);
+		memmove(buf, start, have);
+		if (have == ROOT_LINE_MAX) {
+			/* overlong line: report its head once, drop the rest */
+			if (!skipping) {
+				buf[have] = '\0';
+				if (cb(ctx, buf, have, lineno + 1, 1))
+					break;
+			}
+			skipping = 1;
+			have = 0;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+int root_file_contains(const struct root *r, const char *rel, const char *needle)
+{
+	size_t nlen = strlen(needle), keep = 0, seen = 0;
+	char buf[8192];
+	int fd, found = 0;
+
+	if (nlen == 0 || nlen >= sizeof(buf) / 2)
+		return -EINVAL;
+	fd = openat(r->fd, rel, OPEN_RO);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf + keep, sizeof(buf) - keep);
+		size_t total;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if ((seen += (size_t)n) > ROOT_FILE_MAX) {
+			found = -EFBIG;
+			break;
+		}
+		total = keep + (size_t)n;
+		if (memmem(buf, total, needle, nlen)) {
+			found = 1;
+			break;
+		}
+		/* keep a tail so a match across two reads is seen */
+		keep = total < nlen - 1 ? total : nlen - 1;
+		memmove(buf, buf + total - keep, keep);
+	}
+	close(fd);
+	return found;
+}
