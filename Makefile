@@ -13,7 +13,7 @@ CLANG     ?= clang
 WARN       = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes
 # klibc's own headers trip -Wshadow (abs, labs), so only the glibc builds use it
 WARN_HOST  = $(WARN) -Wshadow
-CPPFLAGS  += -DVERSION=\"$(VERSION)\"
+CPPFLAGS  += -D_GNU_SOURCE -DVERSION=\"$(VERSION)\"
 
 SRC_CORE = preflight/rootfs.c preflight/strbuf.c preflight/diag.c preflight/cmdline.c \
            preflight/vfio_ids.c preflight/modprobe.c preflight/pci_common.c preflight/pci_sysfs.c \

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool host_claims(const struct pci_dev *d)
+bool host_claims(const struct pci_func *d)
 {
 	return d->claim != CLAIM_NONE;
 }
@@ -25,7 +25,7 @@ bool host_iommu_active(const struct host *h)
 	return h->n_groups > 0;
 }
 
-const char *dev_label(const struct pci_dev *d, char *buf, size_t cap)
+const char *dev_label(const struct pci_func *d, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s [%04x:%04x]", d->slot, d->vendor, d->device);
 	return buf;
@@ -54,7 +54,7 @@ static void claim_devices(struct host *h)
 	struct vfio_ids *ids = &h->ids;
 
 	for (size_t i = 0; i < h->pci.n; i++) {
-		struct pci_dev *d = &h->pci.v[i];
+		struct pci_func *d = &h->pci.v[i];
 
 		/* driver_override only matters for devices nothing holds yet */
 		if (!d->driver[0] && h->phase != PHASE_PREDICT)

@@ -13,7 +13,7 @@ void display_state(const struct host *h, struct display_state *ds)
 	memset(ds, 0, sizeof(*ds));
 	ds->serial_console = cmdline_serial_console(&h->cmdline);
 	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_dev *d = &h->pci.v[i];
+		const struct pci_func *d = &h->pci.v[i];
 
 		if (!pci_is_display(d))
 			continue;
@@ -40,7 +40,7 @@ void check_display_headless(const struct host *h, struct check_result *r)
 	display_state(h, &ds);
 	items_begin(&claimed, buf, sizeof(buf) - 200);
 	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_dev *d = &h->pci.v[i];
+		const struct pci_func *d = &h->pci.v[i];
 
 		if (pci_is_display(d) && host_claims(d))
 			items_add(&claimed, "%s%s", dev_label(d, label, sizeof(label)),
@@ -103,7 +103,7 @@ void check_gpu_reset(const struct host *h, struct check_result *r)
 	items_begin(&none, none_buf, sizeof(none_buf));
 	items_begin(&ok, ok_buf, sizeof(ok_buf));
 	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_dev *d = &h->pci.v[i];
+		const struct pci_func *d = &h->pci.v[i];
 
 		if (!host_claims(d) || !pci_is_display(d))
 			continue;

@@ -16,7 +16,7 @@ static bool driver_allowed_in_group(const char *driver)
 	       !strcmp(driver, "pcieport");
 }
 
-bool dev_is_host_device(const struct host *h, const struct pci_dev *d)
+bool dev_is_host_device(const struct host *h, const struct pci_func *d)
 {
 	unsigned c16 = pci_class16(d), base = pci_base_class(d);
 
@@ -29,7 +29,7 @@ bool dev_is_host_device(const struct host *h, const struct pci_dev *d)
 	return base == 0x01 || base == 0x02 || c16 == 0x0c03 || c16 == 0x0c05 || c16 == 0x0601;
 }
 
-bool dev_blocks_group(const struct host *h, const struct pci_dev *d)
+bool dev_blocks_group(const struct host *h, const struct pci_func *d)
 {
 	if (host_claims(d) || pci_is_bridge(d))
 		return false;
@@ -98,7 +98,7 @@ void check_group_viable(const struct host *h, struct check_result *r)
 			continue;
 		n_groups++;
 		for (size_t i = start; i < end; i++) {
-			const struct pci_dev *d = &h->pci.v[h->by_group[i].idx];
+			const struct pci_func *d = &h->pci.v[h->by_group[i].idx];
 
 			members++;
 			if (!dev_blocks_group(h, d))
@@ -147,7 +147,7 @@ void check_group_host_devices(const struct host *h, struct check_result *r)
 		if (!group_has_claim(h, start, end))
 			continue;
 		for (size_t i = start; i < end; i++) {
-			const struct pci_dev *d = &h->pci.v[h->by_group[i].idx];
+			const struct pci_func *d = &h->pci.v[h->by_group[i].idx];
 
 			if (dev_is_host_device(h, d))
 				items_add(&bad, "group %d: %s (%s%s%s)", h->by_group[i].group,

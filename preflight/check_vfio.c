@@ -32,9 +32,12 @@ void check_vfio_modules(const struct host *h, struct check_result *r)
 
 		sb_addf(&sb, "%s%s: %s", i ? ", " : "", name,
 			h->phase == PHASE_PREDICT && s == MOD_AVAILABLE ? "in the image" : modstate_names[s]);
+		/* vfio requests vfio_iommu_type1 itself once it is loaded */
+		bool on_demand = need[i] == M_VFIO_IOMMU_TYPE1 && host_module_present(h, M_VFIO);
+
 		if (s == MOD_MISSING)
 			sb_addf(&sm, "%s%s", sm.len ? ", " : "", name);
-		else if (s == MOD_AVAILABLE || (s == MOD_UNKNOWN && h->phase != PHASE_PREDICT))
+		else if (!on_demand && (s == MOD_AVAILABLE || (s == MOD_UNKNOWN && h->phase != PHASE_PREDICT)))
 			sb_addf(&su, "%s%s", su.len ? ", " : "", name);
 	}
 	if (!passthrough_configured(h)) {
@@ -66,13 +69,13 @@ static bool looks_like_slot(const char *s)
 }
 
 /* the device whose vendor:device differs from id in the fewest hex digits (<= 2) */
-static const struct pci_dev *closest_device(const struct host *h, const struct vfio_id *id)
+static const struct pci_func *closest_device(const struct host *h, const struct vfio_id *id)
 {
-	const struct pci_dev *best = NULL;
+	const struct pci_func *best = NULL;
 	int best_diff = 3;
 
 	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_dev *d = &h->pci.v[i];
+		const struct pci_func *d = &h->pci.v[i];
 		uint32_t a = (id->vendor << 16) | (id->device & 0xffff);
 		uint32_t b = ((uint32_t)d->vendor << 16) | d->device;
 		int diff = 0;
@@ -89,13 +92,33 @@ static const struct pci_dev *closest_device(const struct host *h, const struct v
 	return best;
 }
 
+/* an entry of an overridden ids= list that the effective list does not have */
+static const struct vfio_id *ignored_id(const struct vfio_ids *ids)
+{
+	for (size_t i = 0; i < ids->n; i++) {
+		const struct vfio_id *a = &ids->v[i];
+		bool kept = a->source == ids->effective;
+
+		for (size_t k = 0; k < ids->n && !kept; k++) {
+			const struct vfio_id *b = &ids->v[k];
+
+			kept = b->source == ids->effective && !memcmp(&a->vendor, &b->vendor,
+				6 * sizeof(uint32_t));
+		}
+		if (!kept)
+			return a;
+	}
+	return NULL;
+}
+
 void check_vfio_ids(const struct host *h, struct check_result *r)
 {
 	const struct vfio_ids *ids = &h->ids;
 	struct item_list bad, unmatched, matched;
 	char bad_buf[CHECK_MSG_LEN], un_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN];
 	const struct vfio_id *first_bad = NULL, *first_un = NULL;
-	const struct pci_dev *suggest = NULL;
+	const struct pci_func *suggest = NULL;
+	const struct vfio_id *lost;
 
 	if (ids->n == 0) {
 		if (h->n_claimed) {
@@ -159,10 +182,12 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 				    ids->src[first_un->source].where);
 		return;
 	}
-	if (ids->nsrc > 1) {
-		result_set(r, LEVEL_WARN, "ids= is set in %zu places; only the last, %s, takes effect",
-			   ids->nsrc, ids->src[ids->effective].where);
-		result_hint(r, "keep one ids= list (e.g. in /etc/modprobe.d/vfio.conf) and remove the others");
+	if ((lost = ignored_id(ids))) {
+		result_set(r, LEVEL_WARN, "ids= is set in %zu places and only the last, %s, takes effect: "
+			   "%s from %s is ignored", ids->nsrc, ids->src[ids->effective].where, lost->text,
+			   ids->src[lost->source].where);
+		result_hint(r, "keep one ids= list (e.g. in /etc/modprobe.d/vfio.conf) with every ID, "
+			    "and remove the others");
 		return;
 	}
 	result_set(r, LEVEL_PASS, "ids from %s match: %s", ids->src[ids->effective].where, items_end(&matched));
@@ -172,13 +197,13 @@ void check_vfio_binding(const struct host *h, struct check_result *r)
 {
 	struct item_list bad, ok;
 	char bad_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN], label[48];
-	const struct pci_dev *first_bad = NULL;
+	const struct pci_func *first_bad = NULL;
 	size_t n_ok = 0;
 
 	items_begin(&bad, bad_buf, sizeof(bad_buf));
 	items_begin(&ok, ok_buf, sizeof(ok_buf));
 	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_dev *d = &h->pci.v[i];
+		const struct pci_func *d = &h->pci.v[i];
 
 		if (!host_claims(d))
 			continue;
@@ -217,7 +242,7 @@ void check_vfio_binding(const struct host *h, struct check_result *r)
 /* host GPU drivers that could take a display device of this vendor */
 static const enum module_id *host_drivers_for(uint16_t vendor)
 {
-	static const enum module_id nvidia[] = { M_NOUVEAU, M_NVIDIA, M_NVIDIAFB, M_COUNT };
+	static const enum module_id nvidia[] = { M_NOUVEAU, M_NVIDIA, M_COUNT };
 	static const enum module_id amd[] = { M_AMDGPU, M_RADEON, M_COUNT };
 	static const enum module_id intel[] = { M_I915, M_XE, M_COUNT };
 	static const enum module_id aspeed[] = { M_AST, M_COUNT };
@@ -306,7 +331,7 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 	items_begin(&racing, race_buf, sizeof(race_buf));
 	items_begin(&conflict, conf_buf, sizeof(conf_buf));
 	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_dev *d = &h->pci.v[i];
+		const struct pci_func *d = &h->pci.v[i];
 		const enum module_id *m;
 
 		if (!host_claims(d) || !pci_is_display(d))
@@ -320,9 +345,11 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 				/* a blacklist also starves the host's own card of that vendor */
 				if (!strstr(why, "softdep"))
 					for (size_t k = 0; k < h->pci.n; k++) {
-						const struct pci_dev *o = &h->pci.v[k];
+						const struct pci_func *o = &h->pci.v[k];
 
-						if (pci_is_display(o) && !host_claims(o) && o->vendor == d->vendor) {
+						/* only a card the blacklisted driver would drive */
+						if (pci_is_display(o) && !host_claims(o) && o->vendor == d->vendor &&
+						    (!o->driver[0] || modname_eq(o->driver, module_names[*m]))) {
 							items_add(&conflict, "%s keeps %s from the host's display %s",
 								  why, module_names[*m], dev_label(o, label, sizeof(label)));
 							if (first_conflict < 0)

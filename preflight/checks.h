@@ -74,12 +74,12 @@ void items_add(struct item_list *il, const char *fmt, ...) __attribute__((format
 const char *items_end(struct item_list *il);
 
 /* shared judgements, also used by the JSON renderer */
-bool dev_blocks_group(const struct host *h, const struct pci_dev *d);
-bool dev_is_host_device(const struct host *h, const struct pci_dev *d);
+bool dev_blocks_group(const struct host *h, const struct pci_func *d);
+bool dev_is_host_device(const struct host *h, const struct pci_func *d);
 struct display_state {
 	size_t displays, kept, claimed;
-	const struct pci_dev *boot_vga;		/* the firmware's display, if known */
-	const struct pci_dev *first_kept;
+	const struct pci_func *boot_vga;		/* the firmware's display, if known */
+	const struct pci_func *first_kept;
 	const char *serial_console;
 	bool headless;
 };

@@ -97,11 +97,11 @@ int host_analyze(struct host *h);
 void host_free(struct host *h);
 
 /* helpers for checks */
-bool host_claims(const struct pci_dev *d);
+bool host_claims(const struct pci_func *d);
 bool host_iommu_active(const struct host *h);
 bool host_module_present(const struct host *h, enum module_id m); /* loaded or built in */
 /* "0000:01:00.0 [10de:2204]" into buf */
-const char *dev_label(const struct pci_dev *d, char *buf, size_t cap);
+const char *dev_label(const struct pci_func *d, char *buf, size_t cap);
 /* where the kernel command line is configured, for hints */
 const char *host_cmdline_file_hint(const struct host *h);
 

@@ -29,7 +29,7 @@ enum claim {
 	CLAIM_BOUND,		/* already bound to vfio-pci */
 };
 
-struct pci_dev {
+struct pci_func {
 	char slot[PCI_SLOT_LEN];	/* "0000:01:00.0" */
 	uint16_t vendor, device, subvendor, subdevice;
 	uint32_t class;			/* 24 bits: base, sub, prog-if */
@@ -44,7 +44,7 @@ struct pci_dev {
 };
 
 struct pci_list {
-	struct pci_dev *v;
+	struct pci_func *v;
 	size_t n, cap;
 };
 
@@ -59,26 +59,26 @@ extern const struct pci_backend pci_backend_sysfs;
 extern const struct pci_backend pci_backend_libpci;
 #endif
 
-struct pci_dev *pci_list_add(struct pci_list *l);
+struct pci_func *pci_list_add(struct pci_list *l);
 void pci_list_free(struct pci_list *l);
 void pci_list_sort(struct pci_list *l);
-void pci_dev_init(struct pci_dev *d);
+void pci_func_init(struct pci_func *d);
 
 /* class helpers */
-static inline unsigned pci_base_class(const struct pci_dev *d) { return d->class >> 16; }
-static inline unsigned pci_class16(const struct pci_dev *d) { return d->class >> 8; }
-static inline bool pci_is_display(const struct pci_dev *d) { return pci_base_class(d) == 0x03; }
-static inline bool pci_is_bridge(const struct pci_dev *d) { return pci_class16(d) == 0x0604 || pci_class16(d) == 0x0609; }
+static inline unsigned pci_base_class(const struct pci_func *d) { return d->class >> 16; }
+static inline unsigned pci_class16(const struct pci_func *d) { return d->class >> 8; }
+static inline bool pci_is_display(const struct pci_func *d) { return pci_base_class(d) == 0x03; }
+static inline bool pci_is_bridge(const struct pci_func *d) { return pci_class16(d) == 0x0604 || pci_class16(d) == 0x0609; }
 /* same physical card: same domain:bus:device, another function */
-bool pci_same_slot(const struct pci_dev *a, const struct pci_dev *b);
-const char *pci_class_name(const struct pci_dev *d);
+bool pci_same_slot(const struct pci_func *a, const struct pci_func *b);
+const char *pci_class_name(const struct pci_func *d);
 
 /* Attributes only some devices need, read for those devices only. */
-void pci_read_boot_vga(const struct root *r, struct pci_dev *d);
-void pci_read_reset_method(const struct root *r, struct pci_dev *d);
-void pci_read_override(const struct root *r, struct pci_dev *d);
+void pci_read_boot_vga(const struct root *r, struct pci_func *d);
+void pci_read_reset_method(const struct root *r, struct pci_func *d);
+void pci_read_override(const struct root *r, struct pci_func *d);
 /* Parse a sysfs uevent buffer into d; returns 0 when PCI_ID was found. */
-int pci_parse_uevent(char *buf, struct pci_dev *d);
+int pci_parse_uevent(char *buf, struct pci_func *d);
 /* "../../../kernel/iommu_groups/12" -> 12, or -1 */
 int pci_group_from_link(const char *link);
 

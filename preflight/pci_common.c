@@ -8,30 +8,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-void pci_dev_init(struct pci_dev *d)
+void pci_func_init(struct pci_func *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->iommu_group = -1;
 	d->boot_vga = -1;
 }
 
-struct pci_dev *pci_list_add(struct pci_list *l)
+struct pci_func *pci_list_add(struct pci_list *l)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct pci_dev *v = realloc(l->v, cap * sizeof(*v));
+		struct pci_func *v = realloc(l->v, cap * sizeof(*v));
 
 		if (!v)
 			return NULL;
 		l->v = v;
 		l->cap = cap;
 	}
-	pci_dev_init(&l->v[l->n]);
+	pci_func_init(&l->v[l->n]);
 	return &l->v[l->n++];
 }
 
 void pci_list_free(struct pci_list *l)
 {
+	for (size_t i = 0; i < l->n; i++)
+		free((char *)l->v[i].name);
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
@@ -39,7 +41,7 @@ void pci_list_free(struct pci_list *l)
 
 static int slot_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct pci_dev *)a)->slot, ((const struct pci_dev *)b)->slot);
+	return strcmp(((const struct pci_func *)a)->slot, ((const struct pci_func *)b)->slot);
 }
 
 void pci_list_sort(struct pci_list *l)
@@ -48,7 +50,7 @@ void pci_list_sort(struct pci_list *l)
 		qsort(l->v, l->n, sizeof(*l->v), slot_cmp);
 }
 
-bool pci_same_slot(const struct pci_dev *a, const struct pci_dev *b)
+bool pci_same_slot(const struct pci_func *a, const struct pci_func *b)
 {
 	const char *dot_a = strrchr(a->slot, '.'), *dot_b = strrchr(b->slot, '.');
 
@@ -56,7 +58,7 @@ bool pci_same_slot(const struct pci_dev *a, const struct pci_dev *b)
 	       strncmp(a->slot, b->slot, (size_t)(dot_a - a->slot)) == 0;
 }
 
-const char *pci_class_name(const struct pci_dev *d)
+const char *pci_class_name(const struct pci_func *d)
 {
 	switch (pci_class16(d)) {
 	case 0x0300: return "VGA";
@@ -88,7 +90,7 @@ static long hex_field(const char *s, unsigned digits)
 	return hex_parse(s, digits);
 }
 
-int pci_parse_uevent(char *buf, struct pci_dev *d)
+int pci_parse_uevent(char *buf, struct pci_func *d)
 {
 	int have_id = 0;
 	char *line, *save = NULL;
@@ -145,7 +147,7 @@ int pci_group_from_link(const char *link)
 	return (int)v;
 }
 
-static int read_dev_attr(const struct root *r, const struct pci_dev *d, const char *attr,
+static int read_dev_attr(const struct root *r, const struct pci_func *d, const char *attr,
 			 char *buf, size_t cap)
 {
 	char path[PCI_SLOT_LEN + 40];
@@ -154,7 +156,7 @@ static int read_dev_attr(const struct root *r, const struct pci_dev *d, const ch
 	return root_read(r, path, buf, cap);
 }
 
-void pci_read_boot_vga(const struct root *r, struct pci_dev *d)
+void pci_read_boot_vga(const struct root *r, struct pci_func *d)
 {
 	char buf[16];
 
@@ -162,7 +164,7 @@ void pci_read_boot_vga(const struct root *r, struct pci_dev *d)
 		d->boot_vga = buf[0] == '1';
 }
 
-void pci_read_reset_method(const struct root *r, struct pci_dev *d)
+void pci_read_reset_method(const struct root *r, struct pci_func *d)
 {
 	char *v;
 
@@ -173,7 +175,7 @@ void pci_read_reset_method(const struct root *r, struct pci_dev *d)
 	memmove(d->reset_method, v, strlen(v) + 1);
 }
 
-void pci_read_override(const struct root *r, struct pci_dev *d)
+void pci_read_override(const struct root *r, struct pci_func *d)
 {
 	char buf[64], *v;
 

@@ -46,7 +46,7 @@ static int read_hex_attr(int dirfd, const char *slot, const char *attr, unsigned
 }
 
 /* For trees without a usable uevent: vendor/device/class are required. */
-static int read_attr_files(int dirfd, struct pci_dev *d)
+static int read_attr_files(int dirfd, struct pci_func *d)
 {
 	char path[PCI_SLOT_LEN + 32], link[256];
 	long vendor, device, class, v;
@@ -81,7 +81,7 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 	dfd = dirfd(dir);
 	while ((de = readdir(dir))) {
 		char path[PCI_SLOT_LEN + 32], buf[512];
-		struct pci_dev *d;
+		struct pci_func *d;
 		int n;
 
 		if (de->d_name[0] == '.')

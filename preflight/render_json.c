@@ -56,7 +56,7 @@ static void json_devices(FILE *out, const struct host *h)
 {
 	fputs("\"devices\":[", out);
 	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_dev *d = &h->pci.v[i];
+		const struct pci_func *d = &h->pci.v[i];
 
 		fprintf(out, "%s{\"slot\":\"%s\",\"vendor\":\"%04x\",\"device\":\"%04x\","
 			"\"subsystem_vendor\":\"%04x\",\"subsystem_device\":\"%04x\",\"class\":\"%06x\",\"driver\":",
@@ -87,7 +87,7 @@ static void json_groups(FILE *out, const struct host *h)
 		bool passthrough = false, viable = true;
 
 		for (end = start; end < h->n_by_group && h->by_group[end].group == h->by_group[start].group; end++) {
-			const struct pci_dev *d = &h->pci.v[h->by_group[end].idx];
+			const struct pci_func *d = &h->pci.v[h->by_group[end].idx];
 
 			passthrough |= host_claims(d);
 			viable &= !dev_blocks_group(h, d);

@@ -19,7 +19,7 @@ static void text_devices(FILE *out, const struct host *h)
 	bool header = false;
 
 	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_dev *d = &h->pci.v[i];
+		const struct pci_func *d = &h->pci.v[i];
 		char group[16];
 
 		if (!host_claims(d) && !pci_is_display(d))

@@ -94,7 +94,7 @@ static int field_match(uint32_t want, uint32_t have)
 	return want == VFIO_ANY_ID || want == have;
 }
 
-int vfio_id_matches(const struct vfio_id *id, const struct pci_dev *dev)
+int vfio_id_matches(const struct vfio_id *id, const struct pci_func *dev)
 {
 	return !id->malformed &&
 	       field_match(id->vendor, dev->vendor) &&

@@ -18,7 +18,7 @@
 #define VFIO_SRC_MAX 16
 #define VFIO_IDS_MAX 256
 
-struct pci_dev;
+struct pci_func;
 
 struct vfio_id {
 	uint32_t vendor, device, subvendor, subdevice, class, class_mask;
@@ -46,7 +46,7 @@ struct vfio_ids {
 int vfio_id_parse(const char *text, struct vfio_id *id);
 /* Add a whole ids= value from `where`; it becomes the effective source. */
 void vfio_ids_add_list(struct vfio_ids *ids, const char *list, const char *where, int from_cmdline);
-int vfio_id_matches(const struct vfio_id *id, const struct pci_dev *dev);
+int vfio_id_matches(const struct vfio_id *id, const struct pci_func *dev);
 /* format "10de:2204" or the entry text for messages */
 const char *vfio_id_show(const struct vfio_id *id);
 
