@@ -55,10 +55,10 @@ preflight/fuzz/fuzz-%: preflight/fuzz/fuzz_%.c $(SRC_CORE) $(HDRS)
 		-Wno-missing-prototypes $(CPPFLAGS) -Ipreflight -o $@ $< $(SRC_CORE)
 
 deps:
-	sh tests/setup-deps
+	tests/setup-deps
 
 check: $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
-	sh tests/run-tests
+	tests/run-tests
 
 bench: $(BIN)
 	sh bench/run

@@ -35,10 +35,10 @@ void check_display_headless(const struct host *h, struct check_result *r)
 {
 	struct display_state ds;
 	struct item_list claimed;
-	char buf[CHECK_MSG_LEN], label[48], kept[48];
+	char buf[ITEMS_LEN], label[48], kept[48];
 
 	display_state(h, &ds);
-	items_begin(&claimed, buf, sizeof(buf) - 200);
+	items_begin(&claimed, buf, sizeof(buf));
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct pci_func *d = &h->pci.v[i];
 
@@ -97,7 +97,7 @@ static bool kernel_has_reset_method(const struct host *h)
 void check_gpu_reset(const struct host *h, struct check_result *r)
 {
 	struct item_list none, ok;
-	char none_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN], label[48];
+	char none_buf[ITEMS_LEN], ok_buf[ITEMS_LEN], label[48];
 	bool amd = false;
 
 	items_begin(&none, none_buf, sizeof(none_buf));

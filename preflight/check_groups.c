@@ -70,7 +70,7 @@ static void claimed_without_group(const struct host *h, struct item_list *il)
 void check_group_viable(const struct host *h, struct check_result *r)
 {
 	struct item_list bad, ok, add;
-	char bad_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN], add_buf[160], label[48];
+	char bad_buf[ITEMS_LEN], ok_buf[ITEMS_LEN], add_buf[160], label[48];
 	size_t n_groups = 0;
 	bool host_blocker = false;
 
@@ -135,7 +135,7 @@ void check_group_viable(const struct host *h, struct check_result *r)
 void check_group_host_devices(const struct host *h, struct check_result *r)
 {
 	struct item_list bad;
-	char bad_buf[CHECK_MSG_LEN], label[48];
+	char bad_buf[ITEMS_LEN], label[48];
 
 	if (!h->n_claimed || !host_iommu_active(h)) {
 		result_set(r, LEVEL_PASS, "no passthrough group holds a host device");

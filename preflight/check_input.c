@@ -7,14 +7,14 @@
 void check_input(const struct host *h, struct check_result *r)
 {
 	struct item_list il;
-	char buf[CHECK_MSG_LEN];
+	char buf[ITEMS_LEN];
 
 	if (!h->diag.total) {
 		result_set(r, LEVEL_PASS, "all inputs read cleanly (%zu PCI functions, %zu modprobe.d files)",
 			   h->pci.n, h->modconf.nfiles);
 		return;
 	}
-	items_begin(&il, buf, sizeof(buf) - 64);
+	items_begin(&il, buf, sizeof(buf));
 	for (unsigned i = 0; i < h->diag.n; i++)
 		items_add(&il, "%s", h->diag.msg[i]);
 	il.omitted += h->diag.total - h->diag.n;

@@ -115,7 +115,7 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 {
 	const struct vfio_ids *ids = &h->ids;
 	struct item_list bad, unmatched, matched;
-	char bad_buf[CHECK_MSG_LEN], un_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN];
+	char bad_buf[ITEMS_LEN], un_buf[ITEMS_LEN], ok_buf[ITEMS_LEN];
 	const struct vfio_id *first_bad = NULL, *first_un = NULL;
 	const struct pci_func *suggest = NULL;
 	const struct vfio_id *lost;
@@ -152,7 +152,7 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		} else if (id->source != ids->effective) {
 			continue;
 		} else if (!id->matches) {
-			items_add(&unmatched, "%s (%s)", id->text, ids->src[id->source].where);
+			items_add(&unmatched, "%s", id->text);
 			if (!first_un) {
 				first_un = id;
 				suggest = closest_device(h, id);
@@ -172,7 +172,8 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		return;
 	}
 	if (first_un) {
-		result_set(r, LEVEL_FAIL, "vfio-pci ids that match no PCI device: %s", items_end(&unmatched));
+		result_set(r, LEVEL_FAIL, "vfio-pci ids that match no PCI device: %s (in %s)", items_end(&unmatched),
+			   ids->src[first_un->source].where);
 		if (suggest)
 			result_hint(r, "did you mean %04x:%04x (%s, %s)? Fix the ID in %s, then run update-initramfs -u -k all",
 				    suggest->vendor, suggest->device, suggest->slot, pci_class_name(suggest),
@@ -196,7 +197,7 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 void check_vfio_binding(const struct host *h, struct check_result *r)
 {
 	struct item_list bad, ok;
-	char bad_buf[CHECK_MSG_LEN], ok_buf[CHECK_MSG_LEN], label[48];
+	char bad_buf[ITEMS_LEN], ok_buf[ITEMS_LEN], label[48];
 	const struct pci_func *first_bad = NULL;
 	size_t n_ok = 0;
 
@@ -322,7 +323,7 @@ static bool driver_relevant(const struct host *h, enum module_id m)
 void check_host_drivers(const struct host *h, struct check_result *r)
 {
 	struct item_list kept, racing, conflict;
-	char kept_buf[CHECK_MSG_LEN], race_buf[CHECK_MSG_LEN], conf_buf[CHECK_MSG_LEN];
+	char kept_buf[ITEMS_LEN], race_buf[ITEMS_LEN], conf_buf[ITEMS_LEN];
 	char why[200], label[48];
 	unsigned seen = 0;	/* bit per module_id already judged */
 	int first_race = -1, first_conflict = -1;

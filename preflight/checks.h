@@ -21,6 +21,8 @@ enum level { LEVEL_PASS, LEVEL_NOTE, LEVEL_WARN, LEVEL_FAIL };
 /* sized so that prefix + id + message + hint fit one 1 KiB kmsg record */
 #define CHECK_MSG_LEN 600
 #define CHECK_HINT_LEN 360
+/* a list inside a message leaves room for the sentence around it */
+#define ITEMS_LEN (CHECK_MSG_LEN - 200)
 
 struct check_result {
 	const char *id;

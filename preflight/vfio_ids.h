@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #define VFIO_ANY_ID 0xffffffffu
-#define VFIO_ID_TEXT 40
+#define VFIO_ID_TEXT 72	/* 6 fields of 0x + 8 digits, 5 colons */
 #define VFIO_SRC_MAX 16
 #define VFIO_IDS_MAX 256
 

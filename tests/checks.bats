@@ -1,0 +1,425 @@
+#!/usr/bin/env bats
+# Every check, in its pass form and its non-pass forms, on fixture hosts
+# modelled on real passthrough machines (tests/hosts/*.host).
+
+load test_helper/common
+
+setup_file() { fixtures_setup; }
+setup() { fixtures_setup; }
+
+set_cmdline() { printf '%s\n' "$2" >"$1/proc/cmdline"; }
+
+# --- iommu.firmware -------------------------------------------------------
+
+@test "iommu.firmware: PASS when the ACPI DMAR table is present" {
+	check_json "$(host guide-single-gpu)"
+	assert_level iommu.firmware pass
+	assert_says iommu.firmware message "DMAR"
+}
+
+@test "iommu.firmware: PASS on AMD when the IVRS table is present" {
+	check_json "$(host epyc-aspeed)"
+	assert_level iommu.firmware pass
+	assert_says iommu.firmware message "IVRS"
+}
+
+@test "iommu.firmware: FAIL when neither DMAR nor IVRS exists, with the firmware hint" {
+	check_json "$(host iommu-off-firmware)"
+	assert_level iommu.firmware fail
+	assert_says iommu.firmware hint "firmware setup"
+}
+
+@test "iommu.firmware: NOTE when no ACPI tables are visible at all" {
+	root="$(copy_host iommu-off-firmware)"
+	rm -rf "$root/sys/firmware/acpi"
+	check_json "$root"
+	assert_level iommu.firmware note
+}
+
+# --- iommu.kernel ---------------------------------------------------------
+
+@test "iommu.kernel: PASS with the group count when the IOMMU is active" {
+	check_json "$(host guide-single-gpu)"
+	assert_level iommu.kernel pass
+	assert_says iommu.kernel message "groups"
+	[ "$(jq .iommu_active <<<"$output")" = true ]
+}
+
+@test "iommu.kernel: FAIL naming intel_iommu=off and the GRUB file when the kernel has it off" {
+	check_json "$(host iommu-off-kernel)"
+	assert_level iommu.kernel fail
+	assert_says iommu.kernel message "intel_iommu=off"
+	assert_says iommu.kernel hint "/etc/default/grub"
+	[ "$(jq .iommu_active <<<"$output")" = false ]
+}
+
+@test "iommu.kernel: the hint names /etc/kernel/cmdline and proxmox-boot-tool where that file exists" {
+	root="$(copy_host iommu-off-kernel)"
+	mkdir -p "$root/etc/kernel"
+	echo "root=ZFS=rpool/ROOT/pve-1 boot=zfs" >"$root/etc/kernel/cmdline"
+	check_json "$root"
+	assert_says iommu.kernel hint "/etc/kernel/cmdline"
+	assert_says iommu.kernel hint "proxmox-boot-tool refresh"
+}
+
+@test "iommu.kernel: FAIL asking for intel_iommu=on when the kernel default left it off" {
+	root="$(copy_host iommu-off-kernel)"
+	set_cmdline "$root" "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda2 ro quiet"
+	check_json "$root"
+	assert_level iommu.kernel fail
+	assert_says iommu.kernel hint "intel_iommu=on"
+}
+
+@test "iommu.kernel: amd_iommu=on is called out as an invalid value" {
+	root="$(copy_host epyc-aspeed)"
+	set_cmdline "$root" "$(cat "$root/proc/cmdline") amd_iommu=on"
+	check_json "$root"
+	assert_level iommu.kernel note
+	assert_says iommu.kernel message "amd_iommu=on is not a valid value"
+}
+
+# --- iommu.interrupt-remapping ---------------------------------------------
+
+@test "iommu.interrupt-remapping: PASS when interrupts go through IR- chips" {
+	check_json "$(host guide-single-gpu)"
+	assert_level iommu.interrupt-remapping pass
+}
+
+@test "iommu.interrupt-remapping: FAIL when remapping is off and nothing allows unsafe interrupts" {
+	root="$(copy_host guide-single-gpu)"
+	sed -i 's/IR-//g' "$root/proc/interrupts"
+	check_json "$root"
+	assert_level iommu.interrupt-remapping fail
+	assert_says iommu.interrupt-remapping message "vfio_iommu_type1 will refuse"
+}
+
+@test "iommu.interrupt-remapping: WARN (security) when allow_unsafe_interrupts=1 papers over it" {
+	check_json "$(host unsafe-interrupts)"
+	assert_level iommu.interrupt-remapping warn
+	assert_says iommu.interrupt-remapping message "allow_unsafe_interrupts=1"
+}
+
+@test "iommu.interrupt-remapping: FAIL when nointremap is on the command line" {
+	root="$(copy_host guide-single-gpu)"
+	set_cmdline "$root" "$(cat "$root/proc/cmdline") nointremap"
+	check_json "$root"
+	assert_level iommu.interrupt-remapping fail
+	assert_says iommu.interrupt-remapping hint "nointremap"
+}
+
+# --- security.acs-override --------------------------------------------------
+
+@test "security.acs-override: PASS without pcie_acs_override" {
+	check_json "$(host guide-single-gpu)"
+	assert_level security.acs-override pass
+}
+
+@test "security.acs-override: WARN naming the override value" {
+	check_json "$(host acs-override)"
+	assert_level security.acs-override warn
+	assert_says security.acs-override message "pcie_acs_override=downstream,multifunction"
+}
+
+# --- vfio.modules -----------------------------------------------------------
+
+@test "vfio.modules: PASS when vfio, vfio_iommu_type1 and vfio_pci are loaded" {
+	check_json "$(host guide-single-gpu)"
+	assert_level vfio.modules pass
+}
+
+@test "vfio.modules: FAIL with the initramfs-tools hint when vfio_pci is not loaded" {
+	root="$(copy_host guide-single-gpu)"
+	rm -rf "$root/sys/module/vfio_pci"
+	check_json "$root"
+	assert_level vfio.modules fail
+	assert_says vfio.modules message "vfio_pci"
+	assert_says vfio.modules hint "/etc/initramfs-tools/modules"
+}
+
+@test "vfio.modules: FAIL when the kernel has no vfio_pci module at all" {
+	root="$(copy_host guide-single-gpu)"
+	rm -rf "$root/sys/module/vfio_pci"
+	sed -i '/vfio-pci/d' "$root"/lib/modules/*/modules.dep
+	check_json "$root"
+	assert_level vfio.modules fail
+	assert_says vfio.modules message "missing"
+}
+
+@test "vfio.modules: PASS in the predict phase when the modules are in the image but not loaded" {
+	root="$(copy_host guide-single-gpu)"
+	rm -rf "$root/sys/module/vfio_pci" "$root/sys/module/vfio" "$root/sys/module/vfio_iommu_type1"
+	check_json "$root" --phase predict
+	assert_level vfio.modules pass
+	assert_says vfio.modules message "in the image"
+}
+
+# --- vfio.ids ---------------------------------------------------------------
+
+@test "vfio.ids: PASS when every listed ID matches a device" {
+	check_json "$(host guide-single-gpu)"
+	assert_level vfio.ids pass
+	assert_says vfio.ids message "10de:2204 (1)"
+}
+
+@test "vfio.ids: FAIL naming the ID that matches nothing, and suggesting the real one" {
+	check_json "$(host guide-typo)"
+	assert_level vfio.ids fail
+	assert_says vfio.ids message "10de:2205"
+	assert_says vfio.ids hint "did you mean 10de:2204"
+}
+
+@test "vfio.ids: FAIL on a bus address written where an ID belongs" {
+	root="$(copy_host guide-single-gpu)"
+	echo "options vfio-pci ids=01:00.0,10de:1aef" >"$root/etc/modprobe.d/vfio.conf"
+	check_json "$root"
+	assert_level vfio.ids fail
+	assert_says vfio.ids message "'01:00.0'"
+	assert_says vfio.ids hint "bus address"
+}
+
+@test "vfio.ids: the full vendor:device:subvendor:subdevice:class:mask syntax matches" {
+	root="$(copy_host guide-single-gpu)"
+	echo "options vfio-pci ids=10de:2204:1458:403b,ffffffff:ffffffff:ffffffff:ffffffff:040300:ffffff" \
+		>"$root/etc/modprobe.d/vfio.conf"
+	check_json "$root"
+	assert_level vfio.ids pass
+	[ "$(jq '[.devices[] | select(.claimed)] | length' <<<"$output")" -ge 2 ]
+}
+
+@test "vfio.ids: WARN when a second ids= list silently drops an ID" {
+	root="$(copy_host guide-single-gpu)"
+	set_cmdline "$root" "$(cat "$root/proc/cmdline") vfio-pci.ids=10de:2204"
+	check_json "$root"
+	assert_level vfio.ids warn
+	assert_says vfio.ids message "10de:1aef"
+}
+
+@test "vfio.ids: vfio_pci.ids= (underscore) on the command line counts like vfio-pci.ids=" {
+	root="$(copy_host guide-single-gpu)"
+	rm "$root/etc/modprobe.d/vfio.conf"
+	set_cmdline "$root" "$(cat "$root/proc/cmdline") vfio_pci.ids=10de:2204,10de:1aef"
+	check_json "$root"
+	assert_level vfio.ids pass
+	assert_says vfio.ids message "kernel command line"
+}
+
+@test "vfio.ids: FAIL when vfio-pci is built in and the IDs live only in modprobe.d" {
+	root="$(copy_host guide-single-gpu)"
+	rm -f "$root/sys/module/vfio_pci/initstate"
+	echo "kernel/drivers/vfio/pci/vfio-pci.ko" >>"$root"/lib/modules/*/modules.builtin
+	check_json "$root"
+	assert_level vfio.ids fail
+	assert_says vfio.ids message "built into this kernel"
+}
+
+@test "vfio.ids: NOTE when nothing is configured for passthrough" {
+	root="$(copy_host guide-single-gpu)"
+	rm "$root/etc/modprobe.d/vfio.conf"
+	for d in "$root"/sys/bus/pci/devices/*; do sed -i 's/^DRIVER=vfio-pci$//' "$d/uevent"; done
+	check_json "$root"
+	assert_level vfio.ids note
+	[ "$(jq -r .headless <<<"$output")" = false ]
+}
+
+# --- vfio.binding -----------------------------------------------------------
+
+@test "vfio.binding: PASS when every claimed device is bound to vfio-pci" {
+	check_json "$(host guide-single-gpu)"
+	assert_level vfio.binding pass
+}
+
+@test "vfio.binding: FAIL naming the driver that took the GPU, with the softdep fix" {
+	check_json "$(host driver-grabbed)"
+	assert_level vfio.binding fail
+	assert_says vfio.binding message "bound to nouveau"
+	assert_says vfio.binding hint "softdep nouveau pre: vfio-pci"
+}
+
+@test "vfio.binding: in the predict phase unbound listed devices will be claimed" {
+	root="$(copy_host guide-single-gpu)"
+	for d in "$root"/sys/bus/pci/devices/*; do sed -i '/^DRIVER=/d' "$d/uevent"; done
+	check_json "$root" --phase predict
+	assert_level vfio.binding pass
+	assert_says vfio.binding message "will be claimed"
+}
+
+@test "vfio.binding: after boot an unbound listed device is a FAIL" {
+	root="$(copy_host guide-single-gpu)"
+	for d in "$root"/sys/bus/pci/devices/*; do sed -i '/^DRIVER=/d' "$d/uevent"; done
+	check_json "$root" --phase verify
+	assert_level vfio.binding fail
+	assert_says vfio.binding message "bound to no driver"
+}
+
+@test "vfio.binding: driver_override=vfio-pci claims a device without ids=" {
+	root="$(copy_host guide-single-gpu)"
+	rm "$root/etc/modprobe.d/vfio.conf"
+	gpu="$root/sys/bus/pci/devices/0000:01:00.0"
+	sed -i '/^DRIVER=/d' "$gpu/uevent"
+	echo vfio-pci >"$gpu/driver_override"
+	check_json "$root" --phase verify
+	[ "$(jq -r '.devices[] | select(.slot == "0000:01:00.0") | .claimed' <<<"$output")" = true ]
+	assert_level vfio.binding fail
+}
+
+# --- vfio.host-drivers ------------------------------------------------------
+
+@test "vfio.host-drivers: PASS naming the blacklist that keeps nouveau away" {
+	check_json "$(host guide-single-gpu)"
+	assert_level vfio.host-drivers pass
+	assert_says vfio.host-drivers message "nouveau blacklisted"
+}
+
+@test "vfio.host-drivers: WARN when nothing orders the GPU driver after vfio-pci" {
+	check_json "$(host driver-grabbed)"
+	assert_level vfio.host-drivers warn
+	assert_says vfio.host-drivers hint "softdep nouveau pre: vfio-pci"
+}
+
+@test "vfio.host-drivers: WARN when a blacklist also takes the driver of the host's own card" {
+	root="$(copy_host two-nvidia)"
+	echo "blacklist nouveau" >"$root/etc/modprobe.d/zz-blacklist-nouveau.conf"
+	sed -i '/^DRIVER=/d' "$root/sys/bus/pci/devices/0000:0b:00.0/uevent"
+	check_json "$root"
+	assert_level vfio.host-drivers warn
+	assert_says vfio.host-drivers message "0000:0b:00.0"
+}
+
+# --- iommu.group-viable -----------------------------------------------------
+
+@test "iommu.group-viable: PASS when the group holds the GPU, its audio and a bridge" {
+	check_json "$(host intel-igpu-dgpu)"
+	assert_level iommu.group-viable pass
+	[ "$(jq '[.groups[] | select(.passthrough and .viable)] | length' <<<"$output")" -eq 1 ]
+}
+
+@test "iommu.group-viable: FAIL naming the audio function and the ID to add (laptop)" {
+	check_json "$(host laptop-nonviable)"
+	assert_level iommu.group-viable fail
+	assert_says iommu.group-viable message "0000:01:00.1"
+	assert_says iommu.group-viable hint "10de:0fbc"
+}
+
+@test "iommu.group-viable: FAIL naming Turing's USB and UCSI functions and their IDs when only two are listed" {
+	check_json "$(host turing-four-functions)"
+	assert_level iommu.group-viable fail
+	assert_says iommu.group-viable message "0000:01:00.2"
+	assert_says iommu.group-viable message "0000:01:00.3"
+	assert_says iommu.group-viable hint "10de:1ad6, 10de:1ad7"
+	# the USB function belongs to the card, so it is not a host device
+	assert_level iommu.group-host-devices pass
+}
+
+@test "iommu.group-viable: PASS on Turing once all four functions are listed" {
+	root="$(copy_host turing-four-functions)"
+	grep -rl "ids=" "$root/etc/modprobe.d" | xargs sed -i 's/ids=[^ ]*/ids=10de:1e07,10de:10f7,10de:1ad6,10de:1ad7/'
+	for f in 2 3; do
+		sed -i 's/^DRIVER=.*/DRIVER=vfio-pci/' "$root/sys/bus/pci/devices/0000:01:00.$f/uevent"
+	done
+	check_json "$root"
+	assert_level iommu.group-viable pass
+	assert_says iommu.group-viable message "group 1 (5 devices)"
+}
+
+@test "iommu.group-viable: FAIL when a claimed device has no group because the IOMMU is off" {
+	check_json "$(host iommu-off-kernel)"
+	assert_level iommu.group-viable fail
+}
+
+# --- iommu.group-host-devices -----------------------------------------------
+
+@test "iommu.group-host-devices: PASS when passthrough groups hold only the card" {
+	check_json "$(host guide-single-gpu)"
+	assert_level iommu.group-host-devices pass
+}
+
+@test "iommu.group-host-devices: FAIL naming the NVMe, NIC and SATA in the Ryzen chipset group" {
+	check_json "$(host amd-ryzen-chipset-group)"
+	assert_level iommu.group-host-devices fail
+	assert_says iommu.group-host-devices message "NVMe"
+	assert_says iommu.group-host-devices message "network"
+	assert_level iommu.group-viable fail
+}
+
+# --- display.headless -------------------------------------------------------
+
+@test "display.headless: FAIL when the only display is listed in vfio-pci ids (the guide's host)" {
+	check_json "$(host guide-single-gpu)"
+	assert_level display.headless fail
+	assert_says display.headless message "0000:01:00.0"
+	assert_says display.headless hint "rescue"
+	[ "$(jq -r .headless <<<"$output")" = true ]
+}
+
+@test "display.headless: PASS when the host keeps its iGPU" {
+	check_json "$(host intel-igpu-dgpu)"
+	assert_level display.headless pass
+	[ "$(jq -r .headless <<<"$output")" = false ]
+}
+
+@test "display.headless: PASS when the host keeps the second NVIDIA card" {
+	check_json "$(host two-nvidia)"
+	assert_level display.headless pass
+	assert_says display.headless message "0000:0b:00.0"
+}
+
+@test "display.headless: PASS when a serial console is configured" {
+	check_json "$(host serial-console)"
+	assert_level display.headless pass
+	assert_says display.headless message "ttyS0"
+	[ "$(jq -r .headless <<<"$output")" = false ]
+}
+
+@test "display.headless: the ASPEED BMC display counts as a host display" {
+	check_json "$(host epyc-aspeed)"
+	assert_level display.headless pass
+	assert_says display.headless message "1a03:2000"
+}
+
+@test "display.headless: WARN when the boot display is claimed but another remains" {
+	check_json "$(host boot-vga-claimed)"
+	assert_level display.headless warn
+	assert_says display.headless message "boot display"
+}
+
+@test "display.headless: FAIL when identical cards make the ID list take both" {
+	check_json "$(host identical-gpus)"
+	assert_level display.headless fail
+}
+
+@test "display.headless: the predict phase already knows before anything is bound" {
+	root="$(copy_host guide-single-gpu)"
+	for d in "$root"/sys/bus/pci/devices/*; do sed -i '/^DRIVER=/d' "$d/uevent"; done
+	check_json "$root" --phase predict
+	assert_level display.headless fail
+}
+
+# --- gpu.reset --------------------------------------------------------------
+
+@test "gpu.reset: PASS listing the reset methods of the claimed GPU" {
+	check_json "$(host guide-single-gpu)"
+	assert_level gpu.reset pass
+	assert_says gpu.reset message "bus"
+}
+
+@test "gpu.reset: WARN with the vendor-reset hint for an AMD GPU without a reset method" {
+	check_json "$(host no-reset)"
+	assert_level gpu.reset warn
+	assert_says gpu.reset hint "vendor-reset"
+}
+
+# --- preflight.input --------------------------------------------------------
+
+@test "preflight.input: PASS when every input reads cleanly" {
+	check_json "$(host guide-single-gpu)"
+	assert_level preflight.input pass
+}
+
+@test "preflight.input: WARN naming the bad modprobe.d line, and the good lines still count" {
+	root="$(copy_host guide-single-gpu)"
+	printf 'frobnicate vfio-pci now\noptions vfio-pci ids=10de:2204,10de:1aef\n' >"$root/etc/modprobe.d/vfio.conf"
+	check_json "$root"
+	assert_level preflight.input warn
+	assert_says preflight.input message "/etc/modprobe.d/vfio.conf:1"
+	assert_level vfio.ids pass
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bats
+# Bounded libFuzzer runs over every parser (ASan + UBSan), seeded from the
+# corpus in preflight/fuzz/corpus. FUZZ_SECONDS sets the time per target.
+
+load test_helper/common
+
+fuzz() {
+	local target="$1" work="$BATS_TEST_TMPDIR/corpus"
+	mkdir -p "$work"
+	cp "$REPO/preflight/fuzz/corpus/$target"/* "$work/"
+	run "$REPO/preflight/fuzz/fuzz-$target" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=8192 \
+		-timeout=5 -rss_limit_mb=2048 -print_final_stats=1 "$work"
+	echo "$output" | grep -E '^(Done|stat::number_of_executed_units)' >&3 || true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Done "* ]]
+}
+
+@test "fuzz: the kernel command line parser" { fuzz cmdline; }
+@test "fuzz: the vfio-pci ids= parser and matcher" { fuzz ids; }
+@test "fuzz: the sysfs uevent and iommu_group link parsers" { fuzz uevent; }
+@test "fuzz: the modprobe.d reader and parser" { fuzz modprobe; }
