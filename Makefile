@@ -5,6 +5,9 @@ SBINDIR   ?= $(PREFIX)/sbin
 MANDIR    ?= $(PREFIX)/share/man
 SHAREDIR  ?= $(PREFIX)/share
 SYSCONFDIR?= /etc
+# initramfs-tools reads only these, whatever PREFIX is
+INITRAMFS  = /usr/share/initramfs-tools
+LIBDIR    ?= $(PREFIX)/share/vfio-preflight
 DESTDIR   ?=
 
 KLCC      ?= klcc
@@ -20,7 +23,7 @@ SRC_CORE = preflight/rootfs.c preflight/strbuf.c preflight/diag.c preflight/cmdl
            preflight/host.c preflight/analyze.c preflight/checks.c preflight/check_iommu.c \
            preflight/check_vfio.c preflight/check_groups.c preflight/check_display.c \
            preflight/check_input.c preflight/render_kmsg.c preflight/render_text.c \
-           preflight/render_json.c preflight/render_env.c
+           preflight/render_json.c preflight/render_env.c preflight/snapshot.c preflight/check_upgrade.c
 SRC_MAIN = $(SRC_CORE) preflight/main.c
 HDRS     = $(wildcard preflight/*.h)
 
@@ -63,12 +66,47 @@ check: $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
 bench: $(BIN)
 	sh bench/run
 
+INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8 \
+	$(DESTDIR)$(INITRAMFS)/hooks/vfio-preflight \
+	$(DESTDIR)$(INITRAMFS)/scripts/init-top/00-vfio-preflight \
+	$(DESTDIR)$(INITRAMFS)/scripts/init-premount/vfio-preflight \
+	$(DESTDIR)$(INITRAMFS)/scripts/local-bottom/vfio-preflight \
+	$(DESTDIR)$(LIBDIR)/rescue-cmdline.sh $(DESTDIR)$(LIBDIR)/rescue-entries.sh \
+	$(DESTDIR)$(SYSCONFDIR)/grub.d/42_vfio-preflight-rescue \
+	$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-vfio-preflight-rescue \
+	$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-vfio-preflight-rescue \
+	$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/zz-vfio-preflight-rescue
+
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vfio-preflight
 	install -D -m 0644 preflight/vfio-preflight.8 $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8
+	install -D -m 0755 initramfs-hooks/hooks/vfio-preflight $(DESTDIR)$(INITRAMFS)/hooks/vfio-preflight
+	install -D -m 0755 initramfs-hooks/scripts/init-top/00-vfio-preflight \
+		$(DESTDIR)$(INITRAMFS)/scripts/init-top/00-vfio-preflight
+	install -D -m 0755 initramfs-hooks/scripts/init-premount/vfio-preflight \
+		$(DESTDIR)$(INITRAMFS)/scripts/init-premount/vfio-preflight
+	install -D -m 0755 initramfs-hooks/scripts/local-bottom/vfio-preflight \
+		$(DESTDIR)$(INITRAMFS)/scripts/local-bottom/vfio-preflight
+	install -D -m 0644 rescue/rescue-cmdline.sh $(DESTDIR)$(LIBDIR)/rescue-cmdline.sh
+	install -D -m 0644 rescue/rescue-entries.sh $(DESTDIR)$(LIBDIR)/rescue-entries.sh
+	install -D -m 0755 rescue/grub.d/42_vfio-preflight-rescue $(DESTDIR)$(SYSCONFDIR)/grub.d/42_vfio-preflight-rescue
+	install -D -m 0755 rescue/kernel/postinst.d/zz-vfio-preflight-rescue \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-vfio-preflight-rescue
+	install -D -m 0755 rescue/kernel/postrm.d/zz-vfio-preflight-rescue \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-vfio-preflight-rescue
+	install -D -m 0755 rescue/kernel/postinst.d/zz-vfio-preflight-rescue \
+		$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/zz-vfio-preflight-rescue
+	# the scripts find their libraries in LIBDIR
+	sed -i 's|/usr/share/vfio-preflight|$(LIBDIR)|g' $(DESTDIR)$(SYSCONFDIR)/grub.d/42_vfio-preflight-rescue \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-vfio-preflight-rescue \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-vfio-preflight-rescue \
+		$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/zz-vfio-preflight-rescue
+	# the configuration is the admin's: never overwrite it
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/vfio-preflight ] || \
+		install -D -m 0644 initramfs-hooks/default/vfio-preflight $(DESTDIR)$(SYSCONFDIR)/default/vfio-preflight
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8
+	rm -f $(INSTALLED)
 
 clean:
 	rm -f $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)

@@ -22,7 +22,10 @@ const struct check check_table[] = {
 	{ "iommu.group-host-devices",	check_group_host_devices,	PHASES_RUNTIME },
 	{ "display.headless",		check_display_headless,		PHASES_RUNTIME },
 	{ "gpu.reset",			check_gpu_reset,		PHASES_RUNTIME },
-	{ "preflight.input",		check_input,			PHASES_RUNTIME },
+	{ "initramfs.modprobe-stale",	check_modprobe_stale,		PHASES_UPGRADE },
+	{ "boot.cmdline-stale",		check_cmdline_stale,		PHASES_UPGRADE },
+	{ "initramfs.vfio-modules",	check_image_modules,		PHASES_UPGRADE },
+	{ "preflight.input",		check_input,			PHASES_RUNTIME | PHASES_UPGRADE },
 };
 const size_t check_count = sizeof(check_table) / sizeof(check_table[0]);
 

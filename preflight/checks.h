@@ -32,6 +32,7 @@ struct check_result {
 };
 
 #define PHASES_RUNTIME ((1u << PHASE_CHECK) | (1u << PHASE_PREDICT) | (1u << PHASE_VERIFY))
+#define PHASES_UPGRADE (1u << PHASE_UPGRADE)
 
 struct check {
 	const char *id;
@@ -101,5 +102,8 @@ void check_group_viable(const struct host *h, struct check_result *r);
 void check_group_host_devices(const struct host *h, struct check_result *r);
 void check_display_headless(const struct host *h, struct check_result *r);
 void check_gpu_reset(const struct host *h, struct check_result *r);
+void check_modprobe_stale(const struct host *h, struct check_result *r);
+void check_cmdline_stale(const struct host *h, struct check_result *r);
+void check_image_modules(const struct host *h, struct check_result *r);
 
 #endif

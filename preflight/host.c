@@ -2,6 +2,7 @@
  * host.c - read the snapshot the checks work on.
  */
 #include "host.h"
+#include "snapshot.h"
 #include "strbuf.h"
 
 #include <dirent.h>
@@ -230,6 +231,80 @@ static void load_ids(struct host *h)
 	free(val);
 }
 
+/* a SNAPSHOT_MAX heap buffer holding what fill() writes */
+static char *snapshot_text(void (*fill)(struct strbuf *, const void *), const void *arg)
+{
+	char *buf = malloc(SNAPSHOT_MAX);
+	struct strbuf sb;
+
+	if (!buf)
+		return NULL;
+	sb_init(&sb, buf, SNAPSHOT_MAX);
+	fill(&sb, arg);
+	return buf;
+}
+
+static void fill_modprobe(struct strbuf *sb, const void *mc)
+{
+	snapshot_modprobe(mc, sb);
+}
+
+/* the "modprobe:" lines of the snapshot file the hook stored in the image */
+static void fill_stored(struct strbuf *sb, const void *r)
+{
+	char *file = malloc(SNAPSHOT_MAX), *line, *save = NULL;
+
+	if (!file)
+		return;
+	if (root_read(r, "etc/vfio-preflight/snapshot", file, SNAPSHOT_MAX) > 0)
+		for (line = strtok_r(file, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			if (str_starts(line, "modprobe: "))
+				sb_addf(sb, "%s\n", line);
+	free(file);
+}
+
+static void fill_params(struct strbuf *sb, const void *text)
+{
+	passthrough_params(text, sb);
+}
+
+static int load_upgrade(struct host *h, const struct root *rootmnt)
+{
+	struct upgrade *up = &h->up;
+	struct modconf root_mc;
+	char *raw = malloc(CMDLINE_MAX + 1), *conf = malloc(SNAPSHOT_MAX);
+	struct strbuf sb;
+	int err = -ENOMEM;
+
+	up->rootmnt = rootmnt->path;
+	if (!raw || !conf)
+		goto out;
+	up->image_snapshot = root_exists(h->root, "etc/vfio-preflight/snapshot");
+	up->image_modprobe = up->image_snapshot ? snapshot_text(fill_stored, h->root) :
+		snapshot_text(fill_modprobe, &h->modconf);
+	if ((err = modconf_load(&root_mc, rootmnt, &h->diag)) < 0)
+		goto out;
+	up->root_modprobe = snapshot_text(fill_modprobe, &root_mc);
+	for (size_t i = 0; i < root_mc.n; i++)
+		if (root_mc.d[i].kind == MOD_OPTIONS && modname_eq(root_mc.d[i].module, "vfio_pci"))
+			up->root_configures_vfio = true;
+	modconf_free(&root_mc);
+
+	sb_init(&sb, conf, SNAPSHOT_MAX);
+	up->configured_from = configured_cmdline(rootmnt, &sb);
+	up->configured_params = snapshot_text(fill_params, conf);
+	if (root_read(h->root, "proc/cmdline", raw, CMDLINE_MAX + 1) < 0)
+		raw[0] = '\0';
+	up->booted_params = snapshot_text(fill_params, raw);
+	if (strstr(conf, "vfio-pci.ids=") || strstr(conf, "vfio_pci.ids="))
+		up->root_configures_vfio = true;
+	err = up->image_modprobe && up->root_modprobe && up->configured_params && up->booted_params ? 0 : -ENOMEM;
+out:
+	free(raw);
+	free(conf);
+	return err;
+}
+
 int host_load(struct host *h, const struct root *r, const struct host_options *opt)
 {
 	int err;
@@ -245,6 +320,9 @@ int host_load(struct host *h, const struct root *r, const struct host_options *o
 	if ((err = modconf_load(&h->modconf, r, &h->diag)) < 0)
 		return err;
 	load_modules(h);
+	h->rescue_boot = cmdline_last(&h->cmdline, "vfio_preflight.rescue") != NULL;
+	if (h->phase == PHASE_UPGRADE)	/* no PCI scan: this phase compares configurations */
+		return opt->rootmnt ? load_upgrade(h, opt->rootmnt) : -EINVAL;
 	load_ids(h);
 	load_iommu(h);
 	if ((err = opt->backend->scan(r, &h->pci, &h->diag)) < 0)
@@ -260,4 +338,8 @@ void host_free(struct host *h)
 	pci_list_free(&h->pci);
 	free(h->by_group);
 	h->by_group = NULL;
+	free(h->up.image_modprobe);
+	free(h->up.root_modprobe);
+	free(h->up.configured_params);
+	free(h->up.booted_params);
 }

@@ -82,12 +82,26 @@ struct host {
 	struct group_ref *by_group;	/* devices with a group, by (group, slot) */
 	size_t n_by_group;		/* devices that have a group */
 
+	/* PHASE_UPGRADE: the image ("/") against the real root at rootmnt */
+	struct upgrade {
+		const char *rootmnt;		/* for messages */
+		bool image_snapshot;		/* /etc/vfio-preflight/snapshot was found */
+		char *image_modprobe;		/* snapshot "modprobe:" lines of the image */
+		char *root_modprobe;		/* ... and of the real root */
+		const char *configured_from;	/* NULL: no boot loader configuration */
+		char *configured_params;	/* passthrough parameters configured */
+		char *booted_params;		/* ... and booted (/proc/cmdline) */
+		bool root_configures_vfio;	/* the real root lists ids for vfio-pci */
+	} up;
+	bool rescue_boot;			/* vfio_preflight.rescue=1 on the cmdline */
+
 	struct diag diag;
 };
 
 struct host_options {
 	enum phase phase;
 	const struct pci_backend *backend;
+	const struct root *rootmnt;	/* PHASE_UPGRADE only */
 };
 
 /* Read everything; returns 0 or -errno for internal failures only. */

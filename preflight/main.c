@@ -8,6 +8,7 @@
 #include "checks.h"
 #include "host.h"
 #include "render.h"
+#include "snapshot.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,7 @@ struct options {
 	const char *command;
 	const char *root;
 	const char *state_dir;	/* relative to root */
+	const char *rootmnt;	/* boot upgrade: the real root */
 	enum phase phase;
 	const struct pci_backend *backend;
 	bool json, kmsg, color, no_color;
@@ -37,6 +39,8 @@ static void usage(FILE *out)
 	fputs("usage: vfio-preflight check [--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
 	      "                            [--backend sysfs|libpci] [--no-color]\n"
 	      "       vfio-preflight boot predict|verify [--root DIR] [--state-dir DIR]\n"
+	      "       vfio-preflight boot upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]\n"
+	      "       vfio-preflight snapshot [--root DIR]\n"
 	      "       vfio-preflight status [--root DIR] [--state-dir DIR] [--json]\n"
 	      "       vfio-preflight --help | --version\n"
 	      "See vfio-preflight(8).\n", out);
@@ -44,9 +48,9 @@ static void usage(FILE *out)
 
 static int parse_phase(const char *s, enum phase *p)
 {
-	static const char *const names[] = { "check", "predict", "verify" };
+	static const char *const names[] = { "check", "predict", "verify", "upgrade" };
 
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (!strcmp(s, names[i])) {
 			*p = (enum phase)i;
 			return 0;
@@ -84,6 +88,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		if (i >= argc || parse_phase(argv[i++], &o->phase) < 0 || o->phase == PHASE_CHECK)
 			return -EINVAL;
 	}
+	if (!strcmp(o->command, "check") || !strcmp(o->command, "boot") || !strcmp(o->command, "status") ||
+	    !strcmp(o->command, "snapshot")) {
+		/* known command */
+	} else {
+		return -EINVAL;
+	}
 	for (; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -100,8 +110,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->state_dir = val + strspn(val, "/");
 			i++;
 		} else if (!strcmp(a, "--phase") && val && !strcmp(o->command, "check")) {
-			if (parse_phase(val, &o->phase) < 0)
+			if (parse_phase(val, &o->phase) < 0 || o->phase == PHASE_UPGRADE)
 				return -EINVAL;
+			i++;
+		} else if (!strcmp(a, "--rootmnt") && val && o->phase == PHASE_UPGRADE) {
+			o->rootmnt = val;
 			i++;
 		} else if (!strcmp(a, "--backend") && val) {
 			if (parse_backend(val, &o->backend) < 0) {
@@ -113,6 +126,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			fprintf(stderr, "vfio-preflight: unknown or incomplete option '%s'\n", a);
 			return -EINVAL;
 		}
+	}
+	if (o->phase == PHASE_UPGRADE && !o->rootmnt) {
+		fprintf(stderr, "vfio-preflight: boot upgrade needs --rootmnt DIR\n");
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -210,18 +227,53 @@ static int cmd_status(const struct options *o, const struct root *r)
 	return found ? EXIT_PASS : EXIT_FAILED;
 }
 
+/* what the initramfs hook stores in the image, see snapshot.h */
+static int cmd_snapshot(const struct root *r)
+{
+	struct diag dg = { .n = 0 };
+	struct modconf mc;
+	char *buf = malloc(SNAPSHOT_MAX), *conf = malloc(SNAPSHOT_MAX);
+	struct strbuf sb, cb;
+	int err = -ENOMEM;
+
+	if (buf && conf && (err = modconf_load(&mc, r, &dg)) == 0) {
+		sb_init(&sb, buf, SNAPSHOT_MAX);
+		sb_init(&cb, conf, SNAPSHOT_MAX);
+		snapshot_modprobe(&mc, &sb);
+		configured_cmdline(r, &cb);
+		sb_add(&sb, "cmdline: ");
+		passthrough_params(conf, &sb);
+		printf("# vfio-preflight snapshot: vfio-relevant boot configuration\n%s\n", buf);
+		modconf_free(&mc);
+		err = sb.truncated ? -EFBIG : 0;
+	}
+	free(buf);
+	free(conf);
+	return err;
+}
+
 static int run(const struct options *o, const struct root *r)
 {
 	struct host_options hopt = { .phase = o->phase, .backend = o->backend };
 	struct host *h = malloc(sizeof(*h));
 	struct report rep;
 	struct kmsg k;
+	struct root rootmnt = { .fd = -1 };
 	bool boot = !strcmp(o->command, "boot");
 	int err;
 
 	kmsg_init(&k, r);
 	if (!h)
 		return -ENOMEM;
+	if (o->rootmnt) {
+		if ((err = root_open(&rootmnt, o->rootmnt)) < 0) {
+			kmsg_log(&k, 3, "upgrade: ERROR cannot open the real root %s: %s; boot continues",
+				 o->rootmnt, ERR_TEXT(err));
+			free(h);
+			return err;
+		}
+		hopt.rootmnt = &rootmnt;
+	}
 	err = host_load(h, r, &hopt);
 	if (!err)
 		err = report_run(h, &rep);
@@ -230,6 +282,7 @@ static int run(const struct options *o, const struct root *r)
 			kmsg_log(&k, 3, "internal: ERROR %s while reading the host; boot continues", ERR_TEXT(-err));
 		host_free(h);
 		free(h);
+		root_close(&rootmnt);
 		return err;
 	}
 	if (boot || o->kmsg)
@@ -241,6 +294,7 @@ static int run(const struct options *o, const struct root *r)
 	else
 		render_text(stdout, h, &rep, o->color);
 	kmsg_close(&k);
+	root_close(&rootmnt);
 	err = rep.verdict == LEVEL_FAIL ? 1 : 0;
 	report_free(&rep);
 	host_free(h);
@@ -262,8 +316,7 @@ int main(int argc, char **argv)
 		printf("vfio-preflight %s\n", VERSION);
 		return EXIT_PASS;
 	}
-	if (parse_args(argc, argv, &o) < 0 ||
-	    (strcmp(o.command, "check") && strcmp(o.command, "boot") && strcmp(o.command, "status"))) {
+	if (parse_args(argc, argv, &o) < 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -275,6 +328,13 @@ int main(int argc, char **argv)
 		ret = cmd_status(&o, &r);
 		root_close(&r);
 		return ret;
+	}
+	if (!strcmp(o.command, "snapshot")) {
+		ret = cmd_snapshot(&r);
+		root_close(&r);
+		if (ret < 0)
+			fprintf(stderr, "vfio-preflight: snapshot: %s\n", ERR_TEXT(ret));
+		return ret < 0 ? EXIT_INTERNAL : EXIT_PASS;
 	}
 	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	ret = run(&o, &r);

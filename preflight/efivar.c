@@ -1,0 +1,116 @@
+/*
+ * efivar.c - read, write and delete string EFI variables in efivarfs.
+ */
+#include "efivar.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#define EFIVARS "sys/firmware/efi/efivars"
+#define RAW_MAX 8192
+
+static int dir_is_empty(int fd)
+{
+	DIR *d = fdopendir(dup(fd));
+	struct dirent *de;
+	int empty = 1;
+
+	if (!d)
+		return 1;
+	while (empty && (de = readdir(d)))
+		empty = de->d_name[0] == '.';
+	closedir(d);
+	return empty;
+}
+
+int efivar_open_dir(const struct root *r)
+{
+	int fd = root_open_dirfd(r, EFIVARS);
+
+	if (strcmp(r->path, "/") || (fd >= 0 && !dir_is_empty(fd)))
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	if (!root_exists(r, "sys/firmware/efi"))
+		return -ENOENT;
+	if (mount("efivarfs", "/" EFIVARS, "efivarfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
+	    errno != EBUSY)
+		return -errno;
+	return root_open_dirfd(r, EFIVARS);
+}
+
+int efivar_get(int dirfd, const char *name, char *buf, size_t cap)
+{
+	unsigned char raw[RAW_MAX];
+	int n = root_read_at(dirfd, name, (char *)raw, sizeof(raw)), i, k = 0;
+
+	if (n < 0)
+		return n;
+	if (n < 4 || cap == 0)
+		return -EINVAL;
+	for (i = 4; i + 1 < n && (size_t)k + 1 < cap; i += 2)
+		buf[k++] = raw[i + 1] || raw[i] > 0x7f ? '?' : (char)raw[i];
+	while (k > 0 && buf[k - 1] == '\0')
+		k--;
+	buf[k] = '\0';
+	return k;
+}
+
+static void clear_immutable(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags;
+
+	if (fd < 0)
+		return;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_IMMUTABLE_FL)) {
+		flags &= ~FS_IMMUTABLE_FL;
+		ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
+	close(fd);
+}
+
+int efivar_set(int dirfd, const char *name, const char *value)
+{
+	unsigned char want[4 + 2 * 256], have[RAW_MAX];
+	size_t len = 0;
+	int n, fd;
+
+	if (value) {
+		size_t vl = strlen(value);
+
+		if (vl > 255)
+			return -ENAMETOOLONG;
+		memset(want, 0, sizeof(want));
+		want[0] = 7;
+		for (size_t i = 0; i < vl; i++)
+			want[4 + 2 * i] = (unsigned char)value[i];
+		len = 4 + 2 * (vl + 1);
+	}
+	n = root_read_at(dirfd, name, (char *)have, sizeof(have));
+	if (n == -ENOENT && !value)
+		return 0;
+	if (value && n == (int)len && !memcmp(have, want, len))
+		return 0;
+	clear_immutable(dirfd, name);
+	if (n != -ENOENT && unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+		return -errno;
+	if (!value)
+		return 1;
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = (int)write(fd, want, len);
+	if (n != (int)len) {
+		n = n < 0 ? -errno : -EIO;
+		close(fd);
+		unlinkat(dirfd, name, 0);
+		return n;
+	}
+	return close(fd) < 0 ? -errno : 1;
+}

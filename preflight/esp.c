@@ -1,0 +1,141 @@
+/*
+ * esp.c - GPT scan for EFI system partitions; mount, visit, unmount.
+ */
+#include "esp.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MNT "run/vfio-preflight/esp"
+
+/* C12A7328-F81F-11D2-BA4B-00A0C93EC93B as stored on disk (mixed endian) */
+static const unsigned char esp_type[16] = {
+	0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11,
+	0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b,
+};
+
+static uint64_t le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* name of partition number `num` of disk (sys/block/DISK/PART/partition) */
+static int part_name(const struct root *r, const char *disk, unsigned num, char *out, size_t cap)
+{
+	char path[300], buf[16];
+	struct dirent *de;
+	DIR *d;
+	int found = -ENOENT;
+
+	snprintf(path, sizeof(path), "sys/block/%s", disk);
+	if (!(d = root_opendir(r, path)))
+		return -errno;
+	while (found && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "sys/block/%s/%s/partition", disk, de->d_name);
+		if (strncmp(de->d_name, disk, strlen(disk)) || root_read(r, path, buf, sizeof(buf)) < 0 ||
+		    strtoul(buf, NULL, 10) != num)
+			continue;
+		snprintf(out, cap, "/dev/%s", de->d_name);
+		found = 0;
+	}
+	closedir(d);
+	return found;
+}
+
+/* GPT partition numbers (1-based) of ESPs on DISK as a bit set of the first 64 */
+static uint64_t disk_esps(const struct root *r, const char *disk)
+{
+	unsigned char h[512], e[16];
+	char path[300];
+	uint64_t lba, found = 0;
+	unsigned lbs = 512, n, size;
+	int fd;
+
+	snprintf(path, sizeof(path), "sys/block/%s/queue/logical_block_size", disk);
+	if (root_read(r, path, (char *)h, 16) > 0)
+		lbs = (unsigned)strtoul((char *)h, NULL, 10);
+	snprintf(path, sizeof(path), "dev/%s", disk);
+	fd = openat(r->fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (lbs >= 512 && lbs <= 4096 && pread(fd, h, sizeof(h), lbs) == (ssize_t)sizeof(h) &&
+	    !memcmp(h, "EFI PART", 8)) {
+		lba = le(h + 72, 8);
+		n = (unsigned)le(h + 80, 4);
+		size = (unsigned)le(h + 84, 4);
+		for (unsigned i = 0; i < n && i < 64 && size >= 128; i++)
+			if (pread(fd, e, 16, (off_t)(lba * lbs + (uint64_t)i * size)) == 16 &&
+			    !memcmp(e, esp_type, 16))
+				found |= 1ull << i;
+	}
+	close(fd);
+	return found;
+}
+
+static int skip_disk(const char *n)
+{
+	static const char *const skip[] = { "loop", "ram", "zram", "dm-", "md", "sr", "fd", "nbd" };
+
+	for (unsigned i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strncmp(n, skip[i], strlen(skip[i])))
+			return 1;
+	return n[0] == '.';
+}
+
+static int visit(const struct root *r, const char *dev, esp_cb cb, void *ctx)
+{
+	int fd, stop;
+
+	mkdirat(r->fd, "run/vfio-preflight", 0755);
+	mkdirat(r->fd, MNT, 0700);
+	if (mount(dev, "/" MNT, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return -errno;
+	fd = root_open_dirfd(r, MNT);
+	stop = fd < 0 ? fd : cb(ctx, fd, dev);
+	if (fd >= 0)
+		close(fd);
+	umount2("/" MNT, 0);
+	unlinkat(r->fd, MNT, AT_REMOVEDIR);
+	return stop;
+}
+
+int esp_for_each(const struct root *r, esp_cb cb, void *ctx)
+{
+	char dev[300];
+	struct dirent *de;
+	DIR *d;
+	int count = 0, stop = 0;
+
+	if (strcmp(r->path, "/"))
+		return -ENOENT;
+	if (!(d = root_opendir(r, "sys/block")))
+		return -errno;
+	while (!stop && (de = readdir(d))) {
+		uint64_t set;
+
+		if (skip_disk(de->d_name) || !(set = disk_esps(r, de->d_name)))
+			continue;
+		for (unsigned i = 0; i < 64 && !stop; i++) {
+			if (!(set & 1ull << i) || part_name(r, de->d_name, i + 1, dev, sizeof(dev)) < 0)
+				continue;
+			stop = visit(r, dev, cb, ctx);
+			if (stop >= 0)
+				count++;
+			stop = stop > 0;
+		}
+	}
+	closedir(d);
+	return count ? count : -ENOENT;
+}

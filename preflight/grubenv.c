@@ -1,0 +1,181 @@
+/*
+ * grubenv.c - check, read and rewrite a GRUB environment block.
+ */
+#include "grubenv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char header[] = "# GRUB Environment Block\n";
+#define HDR (sizeof(header) - 1)
+
+/* end of the line starting at p (the index of its '\n'), escapes honoured */
+static size_t line_end(const char *b, size_t p, size_t end)
+{
+	while (p < end && b[p] != '\n')
+		p += b[p] == '\\' ? 2 : 1;
+	return p;
+}
+
+/* start of the '#' padding: after the last newline */
+static size_t pad_start(const char *b)
+{
+	size_t s = GRUBENV_SIZE;
+
+	while (s > HDR && b[s - 1] == '#')
+		s--;
+	return s;
+}
+
+int grubenv_check(const char *blk, size_t len)
+{
+	size_t p, e, end;
+
+	if (len != GRUBENV_SIZE || memcmp(blk, header, HDR) || memchr(blk, '\0', len))
+		return -EINVAL;
+	end = pad_start(blk);
+	if (blk[end - 1] != '\n')
+		return -EINVAL;
+	for (p = HDR; p < end; p = e + 1) {
+		e = line_end(blk, p, end);
+		if (e >= end)
+			return -EINVAL;
+		if (blk[p] != '#' && (blk[p] == '=' || !memchr(blk + p, '=', e - p)))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int is_var(const char *b, size_t p, const char *name)
+{
+	size_t nl = strlen(name);
+
+	return b[p] != '#' && !strncmp(b + p, name, nl) && b[p + nl] == '=';
+}
+
+int grubenv_get(const char *blk, const char *name, char *val, size_t cap)
+{
+	size_t end = pad_start(blk), p, e, n = 0;
+
+	for (p = HDR; p < end; p = e + 1) {
+		e = line_end(blk, p, end);
+		if (!is_var(blk, p, name))
+			continue;
+		for (p += strlen(name) + 1; p < e && n + 1 < cap; p++)
+			val[n++] = blk[p] == '\\' ? blk[++p] : blk[p];
+		val[n] = '\0';
+		return (int)n;
+	}
+	return -ENOENT;
+}
+
+/* append "name=value\n", escaped; 0 or -ENOSPC */
+static int put_var(char *out, size_t *o, const char *name, const char *value)
+{
+	size_t nl = strlen(name);
+
+	if (*o + nl + 2 > GRUBENV_SIZE)
+		return -ENOSPC;
+	memcpy(out + *o, name, nl);
+	*o += nl;
+	out[(*o)++] = '=';
+	for (; *value; value++) {
+		if (*value == '\\' || *value == '\n')
+			out[(*o)++] = '\\';
+		out[(*o)++] = *value;
+		if (*o + 1 > GRUBENV_SIZE)
+			return -ENOSPC;
+	}
+	out[(*o)++] = '\n';
+	return 0;
+}
+
+int grubenv_edit(char *blk, const char *const *kv, int n)
+{
+	char out[GRUBENV_SIZE];
+	unsigned done = 0;
+	size_t end, p, e, o = HDR;
+	int i;
+
+	if (grubenv_check(blk, GRUBENV_SIZE) < 0 || n > 8)
+		return -EINVAL;
+	memcpy(out, header, HDR);
+	end = pad_start(blk);
+	for (p = HDR; p < end; p = e + 1) {
+		e = line_end(blk, p, end);
+		for (i = 0; i < n && !is_var(blk, p, kv[2 * i]); i++)
+			;
+		if (i == n) {
+			if (o + e + 1 - p > GRUBENV_SIZE)
+				return -ENOSPC;
+			memcpy(out + o, blk + p, e + 1 - p);
+			o += e + 1 - p;
+		} else if (!(done & 1u << i) && kv[2 * i + 1]) {
+			if (put_var(out, &o, kv[2 * i], kv[2 * i + 1]) < 0)
+				return -ENOSPC;
+		}
+		if (i < n)
+			done |= 1u << i;
+	}
+	for (i = 0; i < n; i++)
+		if (!(done & 1u << i) && kv[2 * i + 1] && put_var(out, &o, kv[2 * i], kv[2 * i + 1]) < 0)
+			return -ENOSPC;
+	memset(out + o, '#', GRUBENV_SIZE - o);
+	if (!memcmp(out, blk, GRUBENV_SIZE))
+		return 0;
+	memcpy(blk, out, GRUBENV_SIZE);
+	return 1;
+}
+
+static int read_block(int fd, char *blk)
+{
+	struct stat st;
+	ssize_t got;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size != GRUBENV_SIZE)
+		return -EINVAL;
+	got = pread(fd, blk, GRUBENV_SIZE, 0);
+	if (got < 0)
+		return -errno;
+	return grubenv_check(blk, (size_t)got);
+}
+
+int grubenv_read(int dirfd, const char *rel, char *blk)
+{
+	int fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = read_block(fd, blk);
+	close(fd);
+	return err;
+}
+
+int grubenv_update(int dirfd, const char *rel, const char *const *kv, int n)
+{
+	char blk[GRUBENV_SIZE];
+	int fd, err, i;
+
+	fd = openat(dirfd, rel, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		for (i = 0; errno == ENOENT && i < n && !kv[2 * i + 1]; i++)
+			;
+		return i == n ? 0 : -errno;
+	}
+	err = read_block(fd, blk);
+	if (!err)
+		err = grubenv_edit(blk, kv, n);
+	if (err == 1) {
+		if (pwrite(fd, blk, GRUBENV_SIZE, 0) != GRUBENV_SIZE)
+			err = errno ? -errno : -EIO;
+		else if (fsync(fd) < 0)
+			err = -errno;
+	}
+	close(fd);
+	return err;
+}

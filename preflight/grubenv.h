@@ -1,0 +1,46 @@
+/*
+ * grubenv.h - GRUB environment blocks (grubenv), edited in memory and in place.
+ *
+ * A block is exactly GRUBENV_SIZE bytes: the header "# GRUB Environment
+ * Block\n", then "name=value\n" lines (a backslash escapes the next byte, so
+ * a value may hold "\\" and "\n"; lines starting with '#' are comments), then
+ * '#' padding to the end. GRUB's save_env rewrites the file's sectors in
+ * place, so the file keeps its size and its blocks: it is rewritten with one
+ * write of the whole block, never replaced.
+ *
+ * Functions return 0 or a length on success and -errno on failure:
+ * -EINVAL for a block that is not valid (wrong size, no header, a line
+ * without '=', a NUL byte, no newline before the padding), -ENOSPC when the
+ * result does not fit.
+ */
+#ifndef VFP_GRUBENV_H
+#define VFP_GRUBENV_H
+
+#include <stddef.h>
+
+#define GRUBENV_SIZE 1024
+
+int grubenv_check(const char *blk, size_t len);
+
+/* Unescaped value of `name` into val (NUL-terminated); length or -ENOENT. */
+int grubenv_get(const char *blk, const char *name, char *val, size_t cap);
+
+/*
+ * Set or unset variables: kv holds n pairs {name, value}, value NULL to
+ * unset. A variable that exists keeps its place; new ones go at the end;
+ * every other line is kept byte for byte. 1 if the block changed, 0 if it
+ * already was so.
+ */
+int grubenv_edit(char *blk, const char *const *kv, int n);
+
+/* Read and check DIRFD/REL; 0 or -errno. */
+int grubenv_read(int dirfd, const char *rel, char *blk);
+
+/*
+ * grubenv_edit on the file DIRFD/REL: checked first, left alone when already
+ * right (0), else rewritten with one write of GRUBENV_SIZE bytes and fsync
+ * (1). A missing file is -ENOENT when setting, 0 when only unsetting.
+ */
+int grubenv_update(int dirfd, const char *rel, const char *const *kv, int n);
+
+#endif
