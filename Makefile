@@ -18,12 +18,13 @@ WARN       = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes
 WARN_HOST  = $(WARN) -Wshadow
 CPPFLAGS  += -D_GNU_SOURCE -DVERSION=\"$(VERSION)\"
 
-SRC_CORE = preflight/rootfs.c preflight/strbuf.c preflight/diag.c preflight/cmdline.c \
-           preflight/vfio_ids.c preflight/modprobe.c preflight/pci_common.c preflight/pci_sysfs.c \
+SRC_CORE = preflight/rootfs.c preflight/out.c preflight/strbuf.c preflight/diag.c preflight/cmdline.c \
+           preflight/vfio_ids.c preflight/modprobe.c preflight/pci_common.c preflight/sort.c preflight/pci_sysfs.c \
            preflight/host.c preflight/analyze.c preflight/checks.c preflight/check_iommu.c \
            preflight/check_vfio.c preflight/check_groups.c preflight/check_display.c \
            preflight/check_input.c preflight/render_kmsg.c preflight/render_text.c \
-           preflight/render_json.c preflight/render_env.c preflight/snapshot.c preflight/check_upgrade.c
+           preflight/render_json.c preflight/render_env.c preflight/snapshot.c preflight/check_upgrade.c \
+           preflight/grubenv.c preflight/efivar.c preflight/esp.c preflight/rescue_select.c
 SRC_MAIN = $(SRC_CORE) preflight/main.c
 HDRS     = $(wildcard preflight/*.h)
 
@@ -35,11 +36,14 @@ FUZZERS   = preflight/fuzz/fuzz-cmdline preflight/fuzz/fuzz-modprobe preflight/f
 
 all: $(BIN)
 
-# The boot binary: static klibc, size-optimised, stripped.
+# The boot binary: static klibc, size-optimised, stripped. No unwind tables or
+# CET notes (nothing unwinds a klibc program), no page-aligned code segment.
+KLCC_SIZE = -Os -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
+            -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,noseparate-code
 $(BIN): $(SRC_MAIN) $(HDRS)
 	@command -v $(KLCC) >/dev/null || { echo "klcc not found: run 'make deps' (klibc-utils libklibc-dev)" >&2; exit 1; }
-	$(KLCC) -static -Os $(WARN) $(CPPFLAGS) -o $@ $(SRC_MAIN)
-	strip --strip-all $@
+	$(KLCC) -static $(KLCC_SIZE) $(WARN) $(CPPFLAGS) -o $@ $(SRC_MAIN)
+	strip --strip-all -R .comment -R .note.gnu.build-id $@
 
 # A host build: glibc, dynamic, with the libpci access method (names from pci.ids).
 host: $(HOST_BIN)

@@ -3,6 +3,7 @@
  * ones vfio-pci claims, which ids match, and the devices of each group.
  */
 #include "host.h"
+#include "sort.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -83,30 +84,29 @@ static void claim_devices(struct host *h)
 }
 
 /* The table is sorted by slot, so (group, index) order is (group, slot) order. */
-static int group_ref_cmp(const void *a, const void *b)
-{
-	const struct group_ref *ra = a, *rb = b;
-
-	if (ra->group != rb->group)
-		return ra->group < rb->group ? -1 : 1;
-	return ra->idx < rb->idx ? -1 : ra->idx > rb->idx;
-}
-
 static int index_groups(struct host *h)
 {
+	uint64_t *keys = malloc((h->pci.n ? h->pci.n : 1) * sizeof(*keys));
 	size_t n = 0;
 
 	h->by_group = malloc((h->pci.n ? h->pci.n : 1) * sizeof(*h->by_group));
-	if (!h->by_group)
+	if (!keys || !h->by_group) {
+		free(keys);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < h->pci.n; i++)
-		if (h->pci.v[i].iommu_group >= 0) {
-			h->by_group[n].group = h->pci.v[i].iommu_group;
-			h->by_group[n].idx = i;
-			n++;
-		}
+		if (h->pci.v[i].iommu_group >= 0)
+			keys[n++] = ((uint64_t)(uint32_t)h->pci.v[i].iommu_group << 32) | i;
+	if (sort_u64(keys, n) < 0) {
+		free(keys);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		h->by_group[i].group = (int)(keys[i] >> 32);
+		h->by_group[i].idx = (uint32_t)keys[i];
+	}
 	h->n_by_group = n;
-	qsort(h->by_group, n, sizeof(*h->by_group), group_ref_cmp);
+	free(keys);
 	return 0;
 }
 

@@ -248,7 +248,8 @@ static const enum module_id *host_drivers_for(uint16_t vendor)
 	static const enum module_id intel[] = { M_I915, M_XE, M_COUNT };
 	static const enum module_id aspeed[] = { M_AST, M_COUNT };
 	static const enum module_id matrox[] = { M_MGAG200, M_COUNT };
-	static const enum module_id virtio[] = { M_VIRTIO_GPU, M_COUNT };
+	/* virtio_pci binds every virtio function before virtio_gpu sees it */
+	static const enum module_id virtio[] = { M_VIRTIO_PCI, M_VIRTIO_GPU, M_COUNT };
 	static const enum module_id qemu[] = { M_BOCHS, M_BOCHS_DRM, M_COUNT };
 	static const enum module_id none[] = { M_COUNT };
 

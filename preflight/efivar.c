@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -14,6 +13,15 @@
 
 #define EFIVARS "sys/firmware/efi/efivars"
 #define RAW_MAX 8192
+
+/* from <linux/fs.h>, which clashes with <sys/mount.h> in klibc */
+#ifndef FS_IOC_GETFLAGS
+#define FS_IOC_GETFLAGS _IOR('f', 1, long)
+#define FS_IOC_SETFLAGS _IOW('f', 2, long)
+#endif
+#ifndef FS_IMMUTABLE_FL
+#define FS_IMMUTABLE_FL 0x00000010
+#endif
 
 static int dir_is_empty(int fd)
 {

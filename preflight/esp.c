@@ -34,7 +34,7 @@ static uint64_t le(const unsigned char *p, int n)
 /* name of partition number `num` of disk (sys/block/DISK/PART/partition) */
 static int part_name(const struct root *r, const char *disk, unsigned num, char *out, size_t cap)
 {
-	char path[300], buf[16];
+	char path[600], buf[16];
 	struct dirent *de;
 	DIR *d;
 	int found = -ENOENT;

@@ -17,7 +17,7 @@ const char *const module_names[M_COUNT] = {
 	[M_NOUVEAU] = "nouveau", [M_NVIDIA] = "nvidia", [M_NVIDIAFB] = "nvidiafb",
 	[M_NVIDIA_DRM] = "nvidia_drm", [M_AMDGPU] = "amdgpu", [M_RADEON] = "radeon",
 	[M_I915] = "i915", [M_XE] = "xe", [M_AST] = "ast", [M_MGAG200] = "mgag200",
-	[M_VIRTIO_GPU] = "virtio_gpu", [M_BOCHS] = "bochs", [M_BOCHS_DRM] = "bochs_drm",
+	[M_VIRTIO_GPU] = "virtio_gpu", [M_VIRTIO_PCI] = "virtio_pci", [M_BOCHS] = "bochs", [M_BOCHS_DRM] = "bochs_drm",
 	[M_SND_HDA_INTEL] = "snd_hda_intel",
 };
 
@@ -327,7 +327,8 @@ int host_load(struct host *h, const struct root *r, const struct host_options *o
 	load_iommu(h);
 	if ((err = opt->backend->scan(r, &h->pci, &h->diag)) < 0)
 		return err;
-	pci_list_sort(&h->pci);
+	if ((err = pci_list_sort(&h->pci)) < 0)
+		return err;
 	return host_analyze(h);
 }
 

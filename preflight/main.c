@@ -8,6 +8,7 @@
 #include "checks.h"
 #include "host.h"
 #include "render.h"
+#include "rescue_select.h"
 #include "snapshot.h"
 
 #include <errno.h>
@@ -34,16 +35,20 @@ struct options {
 	bool json, kmsg, color, no_color;
 };
 
-static void usage(FILE *out)
+static void usage(int fd)
 {
-	fputs("usage: vfio-preflight check [--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
+	static const char text[] =
+		"usage: vfio-preflight check [--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
 	      "                            [--backend sysfs|libpci] [--no-color]\n"
 	      "       vfio-preflight boot predict|verify [--root DIR] [--state-dir DIR]\n"
 	      "       vfio-preflight boot upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]\n"
 	      "       vfio-preflight snapshot [--root DIR]\n"
 	      "       vfio-preflight status [--root DIR] [--state-dir DIR] [--json]\n"
 	      "       vfio-preflight --help | --version\n"
-	      "See vfio-preflight(8).\n", out);
+	      "See vfio-preflight(8).\n";
+
+	if (write(fd, text, sizeof(text) - 1) < 0)
+		return;	/* nowhere left to report to */
 }
 
 static int parse_phase(const char *s, enum phase *p)
@@ -118,17 +123,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 			i++;
 		} else if (!strcmp(a, "--backend") && val) {
 			if (parse_backend(val, &o->backend) < 0) {
-				fprintf(stderr, "vfio-preflight: backend '%s' is not built in\n", val);
+				err_printf("vfio-preflight: backend '%s' is not built in\n", val);
 				return -EINVAL;
 			}
 			i++;
 		} else {
-			fprintf(stderr, "vfio-preflight: unknown or incomplete option '%s'\n", a);
+			err_printf("vfio-preflight: unknown or incomplete option '%s'\n", a);
 			return -EINVAL;
 		}
 	}
 	if (o->phase == PHASE_UPGRADE && !o->rootmnt) {
-		fprintf(stderr, "vfio-preflight: boot upgrade needs --rootmnt DIR\n");
+		err_printf("vfio-preflight: boot upgrade needs --rootmnt DIR\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -151,18 +156,6 @@ static int open_state_dir(const struct root *r, const char *rel)
 	return root_open_dirfd(r, path);
 }
 
-static FILE *create_in(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	FILE *f;
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "w");
-	if (!f)
-		close(fd);
-	return f;
-}
 
 /* STATE/<phase>.{json,env,txt}: survives into the real root with /run */
 static void save_state(const struct options *o, const struct root *r, const struct host *h,
@@ -177,20 +170,25 @@ static void save_state(const struct options *o, const struct root *r, const stru
 	}
 	for (int i = 0; i < 3; i++) {
 		char name[32];
-		FILE *f;
+		struct out f;
+		int fd;
 
 		snprintf(name, sizeof(name), "%s.%s", phase_name(h->phase), ext[i]);
-		if (!(f = create_in(dfd, name))) {
+		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
 			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name, ERR_TEXT(errno));
 			continue;
 		}
+		out_init(&f, fd);
 		if (i == 0)
-			render_json(f, h, rep);
+			render_json(&f, h, rep);
 		else if (i == 1)
-			render_env(f, h, rep);
+			render_env(&f, h, rep);
 		else
-			render_text(f, h, rep, false);
-		fclose(f);
+			render_text(&f, h, rep, false);
+		if (out_flush(&f) < 0)
+			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name, ERR_TEXT(f.err));
+		close(fd);
 	}
 	close(dfd);
 }
@@ -198,10 +196,12 @@ static void save_state(const struct options *o, const struct root *r, const stru
 static int cmd_status(const struct options *o, const struct root *r)
 {
 	static const char *const phases[] = { "predict", "verify", "upgrade" };
+	struct out out;
 	int found = 0;
 
+	out_init(&out, STDOUT_FILENO);
 	if (o->json)
-		fputs("{", stdout);
+		out_char(&out, '{');
 	for (int i = 0; i < 3; i++) {
 		char path[320], buf[4096];
 		int fd, n;
@@ -211,18 +211,19 @@ static int cmd_status(const struct options *o, const struct root *r)
 		if (fd < 0)
 			continue;
 		if (o->json)
-			printf("%s\"%s\":", found ? "," : "", phases[i]);
+			out_printf(&out, "%s\"%s\":", found ? "," : "", phases[i]);
 		else
-			printf("%s== %s phase (/%s) ==\n", found ? "\n" : "", phases[i], path);
+			out_printf(&out, "%s== %s phase (/%s) ==\n", found ? "\n" : "", phases[i], path);
 		while ((n = (int)read(fd, buf, sizeof(buf))) > 0)
-			fwrite(buf, 1, (size_t)n, stdout);
+			out_mem(&out, buf, (size_t)n);
 		close(fd);
 		found++;
 	}
 	if (o->json)
-		fputs("}\n", stdout);
+		out_str(&out, "}\n");
+	out_flush(&out);
 	if (!found)
-		fprintf(stderr, "vfio-preflight: no saved verdicts in /%s (the initramfs phases did not run "
+		err_printf("vfio-preflight: no saved verdicts in /%s (the initramfs phases did not run "
 			"on this boot; is the hook installed and the image rebuilt?)\n", o->state_dir);
 	return found ? EXIT_PASS : EXIT_FAILED;
 }
@@ -243,7 +244,13 @@ static int cmd_snapshot(const struct root *r)
 		configured_cmdline(r, &cb);
 		sb_add(&sb, "cmdline: ");
 		passthrough_params(conf, &sb);
-		printf("# vfio-preflight snapshot: vfio-relevant boot configuration\n%s\n", buf);
+		struct out out;
+
+		out_init(&out, STDOUT_FILENO);
+		out_str(&out, "# vfio-preflight snapshot: vfio-relevant boot configuration\n");
+		out_str(&out, buf);
+		out_char(&out, '\n');
+		out_flush(&out);
 		modconf_free(&mc);
 		err = sb.truncated ? -EFBIG : 0;
 	}
@@ -289,10 +296,16 @@ static int run(const struct options *o, const struct root *r)
 		render_kmsg(&k, &rep, phase_name(h->phase));
 	if (boot)
 		save_state(o, r, h, &rep, &k);
-	else if (o->json)
-		render_json(stdout, h, &rep);
-	else
-		render_text(stdout, h, &rep, o->color);
+	else {
+		struct out out;
+
+		out_init(&out, STDOUT_FILENO);
+		if (o->json)
+			render_json(&out, h, &rep);
+		else
+			render_text(&out, h, &rep, o->color);
+		out_flush(&out);
+	}
 	kmsg_close(&k);
 	root_close(&rootmnt);
 	err = rep.verdict == LEVEL_FAIL ? 1 : 0;
@@ -308,20 +321,26 @@ int main(int argc, char **argv)
 	struct root r;
 	int ret;
 
+	if (argc >= 2 && !strcmp(argv[1], "rescue"))
+		return rescue_main(argc - 1, argv + 1);
+
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		usage(stdout);
+		usage(STDOUT_FILENO);
 		return EXIT_PASS;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "--version")) {
-		printf("vfio-preflight %s\n", VERSION);
+		static const char version[] = "vfio-preflight " VERSION "\n";
+
+		if (write(STDOUT_FILENO, version, sizeof(version) - 1) < 0)
+			return EXIT_INTERNAL;
 		return EXIT_PASS;
 	}
 	if (parse_args(argc, argv, &o) < 0) {
-		usage(stderr);
+		usage(STDERR_FILENO);
 		return EXIT_USAGE;
 	}
 	if (root_open(&r, o.root) < 0) {
-		fprintf(stderr, "vfio-preflight: cannot open root '%s': %s\n", o.root, ERR_TEXT(errno));
+		err_printf("vfio-preflight: cannot open root '%s': %s\n", o.root, ERR_TEXT(errno));
 		return EXIT_USAGE;
 	}
 	if (!strcmp(o.command, "status")) {
@@ -333,14 +352,14 @@ int main(int argc, char **argv)
 		ret = cmd_snapshot(&r);
 		root_close(&r);
 		if (ret < 0)
-			fprintf(stderr, "vfio-preflight: snapshot: %s\n", ERR_TEXT(ret));
+			err_printf("vfio-preflight: snapshot: %s\n", ERR_TEXT(ret));
 		return ret < 0 ? EXIT_INTERNAL : EXIT_PASS;
 	}
 	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	ret = run(&o, &r);
 	root_close(&r);
 	if (ret < 0) {
-		fprintf(stderr, "vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
+		err_printf("vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
 		return EXIT_INTERNAL;
 	}
 	if (!strcmp(o.command, "boot"))

@@ -31,6 +31,7 @@ enum claim {
 
 struct pci_func {
 	char slot[PCI_SLOT_LEN];	/* "0000:01:00.0" */
+	uint32_t slot_key;		/* domain:16 bus:8 device:5 function:3, sorts like slot */
 	uint16_t vendor, device, subvendor, subdevice;
 	uint32_t class;			/* 24 bits: base, sub, prog-if */
 	int iommu_group;		/* -1: no group */
@@ -61,8 +62,11 @@ extern const struct pci_backend pci_backend_libpci;
 
 struct pci_func *pci_list_add(struct pci_list *l);
 void pci_list_free(struct pci_list *l);
-void pci_list_sort(struct pci_list *l);
+int pci_list_sort(struct pci_list *l);
 void pci_func_init(struct pci_func *d);
+
+/* "0000:01:00.0" -> slot_key; -1 when it is not a slot name */
+long pci_slot_key(const char *slot);
 
 /* class helpers */
 static inline unsigned pci_base_class(const struct pci_func *d) { return d->class >> 16; }

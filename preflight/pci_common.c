@@ -2,9 +2,11 @@
  * pci_common.c - device table housekeeping shared by every access method.
  */
 #include "pci.h"
+#include "sort.h"
 #include "strbuf.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,23 +41,62 @@ void pci_list_free(struct pci_list *l)
 	l->n = l->cap = 0;
 }
 
-static int slot_cmp(const void *a, const void *b)
+long pci_slot_key(const char *s)
 {
-	return strcmp(((const struct pci_func *)a)->slot, ((const struct pci_func *)b)->slot);
+	char part[8];
+	long dom, bus, dev, fn;
+	size_t len = strlen(s);
+
+	/* DDDD:BB:DD.F, the domain may be longer on some hosts (VMD) */
+	if (len < 12 || len >= PCI_SLOT_LEN || s[len - 2] != '.' || s[len - 5] != ':' || s[len - 8] != ':' ||
+	    len - 8 > sizeof(part) - 1)
+		return -1;
+	memcpy(part, s, len - 8);
+	part[len - 8] = '\0';
+	dom = hex_parse(part, 6);
+	memcpy(part, s + len - 7, 2);
+	part[2] = '\0';
+	bus = hex_parse(part, 2);
+	memcpy(part, s + len - 4, 2);
+	dev = hex_parse(part, 2);
+	fn = s[len - 1] - '0';
+	if (dom < 0 || bus < 0 || dev < 0 || dev > 31 || fn < 0 || fn > 7)
+		return -1;
+	return ((dom & 0xffff) << 16) | (bus << 8) | (dev << 3) | fn;	/* VMD domains wrap */
 }
 
-void pci_list_sort(struct pci_list *l)
+/*
+ * Sort by slot. readdir order is arbitrary; sorting packed (key, index)
+ * integers and moving each record once is far cheaper than qsort
+ * swapping 200-byte records through a callback.
+ */
+int pci_list_sort(struct pci_list *l)
 {
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), slot_cmp);
+	uint64_t *keys;
+	struct pci_func *sorted;
+
+	if (l->n < 2)
+		return 0;
+	keys = malloc(l->n * sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < l->n; i++)
+		keys[i] = ((uint64_t)l->v[i].slot_key << 32) | i;
+	if (sort_u64(keys, l->n) < 0 || !(sorted = malloc(l->cap * sizeof(*sorted)))) {
+		free(keys);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		sorted[i] = l->v[(uint32_t)keys[i]];
+	free(keys);
+	free(l->v);
+	l->v = sorted;
+	return 0;
 }
 
 bool pci_same_slot(const struct pci_func *a, const struct pci_func *b)
 {
-	const char *dot_a = strrchr(a->slot, '.'), *dot_b = strrchr(b->slot, '.');
-
-	return dot_a && dot_b && dot_a - a->slot == dot_b - b->slot &&
-	       strncmp(a->slot, b->slot, (size_t)(dot_a - a->slot)) == 0;
+	return a->slot_key >> 3 == b->slot_key >> 3;
 }
 
 const char *pci_class_name(const struct pci_func *d)
@@ -85,48 +126,64 @@ const char *pci_class_name(const struct pci_func *d)
 	return "device";
 }
 
-static long hex_field(const char *s, unsigned digits)
+/* "10DE:2204" -> hi, lo; 0 on success */
+static int parse_id_pair(const char *s, size_t len, uint16_t *hi, uint16_t *lo)
 {
-	return hex_parse(s, digits);
+	char tmp[16];
+	const char *colon;
+	long a, b;
+
+	if (len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	colon = strchr(tmp, ':');
+	if (!colon)
+		return -1;
+	tmp[colon - tmp] = '\0';
+	a = hex_parse(tmp, 4);
+	b = hex_parse(colon + 1, 4);
+	if (a < 0 || b < 0)
+		return -1;
+	*hi = (uint16_t)a;
+	*lo = (uint16_t)b;
+	return 0;
 }
+
+#define KEY_IS(line, len, key) ((len) > sizeof(key) - 1 && !memcmp((line), (key), sizeof(key) - 1))
 
 int pci_parse_uevent(char *buf, struct pci_func *d)
 {
 	int have_id = 0;
-	char *line, *save = NULL;
+	char *line = buf;
 
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *colon;
-		long v;
+	while (*line) {
+		char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 
-		if (str_starts(line, "DRIVER=")) {
-			snprintf(d->driver, sizeof(d->driver), "%s", line + 7);
-		} else if (str_starts(line, "PCI_CLASS=")) {
-			v = hex_field(line + 10, 6);
-			if (v >= 0)
-				d->class = (uint32_t)v;
-		} else if (str_starts(line, "PCI_ID=") || str_starts(line, "PCI_SUBSYS_ID=")) {
-			int sub = line[4] == 'S';
-			char *val = line + (sub ? 14 : 7);
-			long hi, lo;
+		if (KEY_IS(line, len, "DRIVER=")) {
+			size_t n = len - 7 < sizeof(d->driver) - 1 ? len - 7 : sizeof(d->driver) - 1;
 
-			colon = strchr(val, ':');
-			if (!colon)
-				continue;
-			*colon = '\0';
-			hi = hex_field(val, 4);
-			lo = hex_field(colon + 1, 4);
-			if (hi < 0 || lo < 0)
-				continue;
-			if (sub) {
-				d->subvendor = (uint16_t)hi;
-				d->subdevice = (uint16_t)lo;
-			} else {
-				d->vendor = (uint16_t)hi;
-				d->device = (uint16_t)lo;
-				have_id = 1;
+			memcpy(d->driver, line + 7, n);
+			d->driver[n] = '\0';
+		} else if (KEY_IS(line, len, "PCI_CLASS=")) {
+			char tmp[16];
+			long v;
+
+			if (len - 10 < sizeof(tmp)) {
+				memcpy(tmp, line + 10, len - 10);
+				tmp[len - 10] = '\0';
+				if ((v = hex_parse(tmp, 6)) >= 0)
+					d->class = (uint32_t)v;
 			}
+		} else if (KEY_IS(line, len, "PCI_ID=")) {
+			have_id = parse_id_pair(line + 7, len - 7, &d->vendor, &d->device) == 0;
+		} else if (KEY_IS(line, len, "PCI_SUBSYS_ID=")) {
+			parse_id_pair(line + 14, len - 14, &d->subvendor, &d->subdevice);
 		}
+		if (!nl)
+			break;
+		line = nl + 1;
 	}
 	return have_id ? 0 : -1;
 }

@@ -51,6 +51,8 @@ static int fill(struct pci_access *pacc, struct pci_dev *p, struct pci_func *d)
 	pci_fill_info(p, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS |
 			 PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP);
 	snprintf(d->slot, sizeof(d->slot), "%04x:%02x:%02x.%d", p->domain & 0xffff, p->bus, p->dev, p->func);
+	d->slot_key = ((uint32_t)(p->domain & 0xffff) << 16) | ((uint32_t)p->bus << 8) | ((uint32_t)p->dev << 3) |
+		      (uint32_t)p->func;
 	d->vendor = p->vendor_id;
 	d->device = p->device_id;
 	d->class = ((uint32_t)p->device_class << 8) | p->prog_if;

@@ -16,22 +16,6 @@
 
 #define DEVICES_DIR "sys/bus/pci/devices"
 
-/* "0000:01:00.0": domain:bus:device.function, as the kernel names them */
-static int slot_name_valid(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len < 12 || len >= PCI_SLOT_LEN)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		int hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-		if (!hex && c != ':' && c != '.')
-			return 0;
-	}
-	return s[len - 2] == '.' && s[len - 5] == ':' && s[len - 8] == ':';
-}
-
 static int read_hex_attr(int dirfd, const char *slot, const char *attr, unsigned digits, long *out)
 {
 	char path[PCI_SLOT_LEN + 32], buf[32];
@@ -84,9 +68,12 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 		struct pci_func *d;
 		int n;
 
+		long key = pci_slot_key(de->d_name);
+		size_t len;
+
 		if (de->d_name[0] == '.')
 			continue;
-		if (!slot_name_valid(de->d_name)) {
+		if (key < 0) {
 			diag_add(dg, "/%s/%.40s: not a PCI slot name; ignored", DEVICES_DIR, de->d_name);
 			continue;
 		}
@@ -95,16 +82,20 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 			closedir(dir);
 			return -ENOMEM;
 		}
-		memcpy(d->slot, de->d_name, strlen(de->d_name) + 1); /* length checked above */
+		len = strlen(de->d_name);	/* < PCI_SLOT_LEN: checked by pci_slot_key */
+		memcpy(d->slot, de->d_name, len + 1);
+		d->slot_key = (uint32_t)key;
 
-		snprintf(path, sizeof(path), "%s/uevent", d->slot);
+		/* "SLOT/uevent", "SLOT/iommu_group": built by hand, snprintf is the hot spot */
+		memcpy(path, d->slot, len);
+		memcpy(path + len, "/uevent", 8);
 		n = root_read_at(dfd, path, buf, sizeof(buf));
 		if ((n <= 0 || pci_parse_uevent(buf, d) < 0) && read_attr_files(dfd, d) < 0) {
 			diag_add(dg, "%s: no readable uevent or vendor/device/class; ignored", d->slot);
 			out->n--;
 			continue;
 		}
-		snprintf(path, sizeof(path), "%s/iommu_group", d->slot);
+		memcpy(path + len, "/iommu_group", 13);
 		if (root_readlink_at(dfd, path, buf, sizeof(buf)) > 0)
 			d->iommu_group = pci_group_from_link(buf);
 	}

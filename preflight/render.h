@@ -7,19 +7,19 @@
 #define VFP_RENDER_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "checks.h"
 #include "host.h"
+#include "out.h"
 
 #define KMSG_PREFIX "vfio-preflight: "
 #define KMSG_RECORD_MAX 1024	/* /dev/kmsg refuses longer writes */
 /* printk.devkmsg=ratelimit allows a burst of 10 per open file: stay under it */
 #define KMSG_RECORDS_PER_OPEN 8
 
-void render_text(FILE *out, const struct host *h, const struct report *rep, bool color);
-void render_json(FILE *out, const struct host *h, const struct report *rep);
-void render_env(FILE *out, const struct host *h, const struct report *rep);
+void render_text(struct out *o, const struct host *h, const struct report *rep, bool color);
+void render_json(struct out *o, const struct host *h, const struct report *rep);
+void render_env(struct out *o, const struct host *h, const struct report *rep);
 
 struct kmsg {
 	const struct root *root;

@@ -6,21 +6,20 @@
 
 #include <string.h>
 
-static void env_quoted(FILE *out, const char *key, const char *value)
+static void env_quoted(struct out *out, const char *key, const char *value)
 {
-	fprintf(out, "%s='", key);
+	out_str(out, key);
+	out_str(out, "='");
 	for (; *value; value++) {
 		if (*value == '\'')
-			fputs("'\\''", out);
-		else if (*value == '\n')
-			fputc(' ', out);
+			out_str(out, "'\\''");
 		else
-			fputc(*value, out);
+			out_char(out, *value == '\n' ? ' ' : *value);
 	}
-	fputs("'\n", out);
+	out_str(out, "'\n");
 }
 
-static void env_list(FILE *out, const char *key, const struct report *rep, enum level l)
+static void env_list(struct out *out, const char *key, const struct report *rep, enum level l)
 {
 	char buf[512];
 	struct strbuf sb;
@@ -32,7 +31,7 @@ static void env_list(FILE *out, const char *key, const struct report *rep, enum 
 	env_quoted(out, key, buf);
 }
 
-void render_env(FILE *out, const struct host *h, const struct report *rep)
+void render_env(struct out *out, const struct host *h, const struct report *rep)
 {
 	char buf[1024];
 	struct strbuf sb;

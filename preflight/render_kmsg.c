@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -73,7 +74,9 @@ void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...)
 		}
 	}
 	/* no kmsg: the same line on stderr, without the priority tag */
-	fwrite(rec + head - strlen(KMSG_PREFIX), 1, len - head + strlen(KMSG_PREFIX), stderr);
+	head -= strlen(KMSG_PREFIX);
+	if (write(STDERR_FILENO, rec + head, len - head) < 0)
+		return;	/* nowhere left to report to */
 }
 
 void render_kmsg(struct kmsg *k, const struct report *rep, const char *phase)

@@ -4,6 +4,7 @@
  */
 #include "render.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const colors[] = { "\033[32m", "\033[36m", "\033[33m", "\033[1;31m" };
@@ -14,7 +15,7 @@ const char *phase_name(enum phase p)
 	return names[p];
 }
 
-static void text_devices(FILE *out, const struct host *h)
+static void text_devices(struct out *out, const struct host *h)
 {
 	bool header = false;
 
@@ -25,39 +26,39 @@ static void text_devices(FILE *out, const struct host *h)
 		if (!host_claims(d) && !pci_is_display(d))
 			continue;
 		if (!header) {
-			fprintf(out, "\nDisplays and passthrough devices:\n");
+			out_printf(out, "\nDisplays and passthrough devices:\n");
 			header = true;
 		}
 		if (d->iommu_group >= 0)
 			snprintf(group, sizeof(group), "%d", d->iommu_group);
 		else
 			strcpy(group, "-");
-		fprintf(out, "  %s [%04x:%04x] %-14s group %-5s driver %-14s %s%s\n", d->slot, d->vendor,
+		out_printf(out, "  %s [%04x:%04x] %-14s group %-5s driver %-14s %s%s\n", d->slot, d->vendor,
 			d->device, pci_class_name(d), group, d->driver[0] ? d->driver : "-",
 			host_claims(d) ? "-> vfio-pci" : "host", d->boot_vga == 1 ? " (boot display)" : "");
 		if (d->name)
-			fprintf(out, "      %s\n", d->name);
+			out_printf(out, "      %s\n", d->name);
 	}
 }
 
-void render_text(FILE *out, const struct host *h, const struct report *rep, bool color)
+void render_text(struct out *out, const struct host *h, const struct report *rep, bool color)
 {
 	unsigned count[4] = { 0 };
 
-	fprintf(out, "vfio-preflight %s: %s (root %s, kernel %s, %zu PCI functions, %s backend)\n\n",
+	out_printf(out, "vfio-preflight %s: %s (root %s, kernel %s, %zu PCI functions, %s backend)\n\n",
 		phase_name(h->phase), "host report", h->root->path,
 		h->kernel_release[0] ? h->kernel_release : "unknown", h->pci.n, h->backend);
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct check_result *r = &rep->results[i];
 
 		count[r->level]++;
-		fprintf(out, "%s%s%s  %-26s %s\n", color ? colors[r->level] : "", level_tag(r->level),
+		out_printf(out, "%s%s%s  %-26s %s\n", color ? colors[r->level] : "", level_tag(r->level),
 			color ? "\033[0m" : "", r->id, r->message);
 		if (r->level != LEVEL_PASS && r->hint[0])
-			fprintf(out, "      %-26s fix: %s\n", "", r->hint);
+			out_printf(out, "      %-26s fix: %s\n", "", r->hint);
 	}
 	text_devices(out, h);
-	fprintf(out, "\nVerdict: %s%s%s (%u fail, %u warn, %u note, %u pass)%s\n",
+	out_printf(out, "\nVerdict: %s%s%s (%u fail, %u warn, %u note, %u pass)%s\n",
 		color ? colors[rep->verdict] : "", level_tag(rep->verdict), color ? "\033[0m" : "",
 		count[LEVEL_FAIL], count[LEVEL_WARN], count[LEVEL_NOTE], count[LEVEL_PASS],
 		rep->headless ? "; binding would leave the host headless" : "");

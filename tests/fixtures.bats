@@ -94,6 +94,38 @@ listed_devs() {
         END { flush() }' | sort
 }
 
+# check_uevents DEVICES-DIR DRIVER-LINKS SLOTS: rebuilds each device's uevent and modalias
+# from its attribute files and driver link (DRIVER-LINKS: "DIR TARGET" lines); prints each
+# disagreement, then "N checked".
+check_uevents() {
+    awk -v dir="$1" -v drivers="$2" '
+        function line(f,   l) { l = ""; getline l < f; close(f); return l }
+        function whole(f,   l, s) { s = ""; while ((getline l < f) > 0) s = s l "\n"; close(f); return s }
+        function hex(f) { return toupper(substr(line(f), 3)) }
+        BEGIN {
+            while ((getline l < drivers) > 0) {
+                split(l, a, " "); n = split(a[1], p, "/"); m = split(a[2], q, "/")
+                drv[p[n]] = q[m]
+            }
+        }
+        {
+            d = dir "/" $1
+            v = hex(d "/vendor"); dv = hex(d "/device")
+            sv = hex(d "/subsystem_vendor"); sd = hex(d "/subsystem_device")
+            c = hex(d "/class"); pc = c
+            while (length(pc) > 4 && substr(pc, 1, 1) == "0") pc = substr(pc, 2)
+            alias = "pci:v0000" v "d0000" dv "sv0000" sv "sd0000" sd \
+                    "bc" substr(c, 1, 2) "sc" substr(c, 3, 2) "i" substr(c, 5, 2)
+            want = ($1 in drv ? "DRIVER=" drv[$1] "\n" : "") "PCI_CLASS=" pc "\n" \
+                   "PCI_ID=" v ":" dv "\n" "PCI_SUBSYS_ID=" sv ":" sd "\n" \
+                   "PCI_SLOT_NAME=" $1 "\n" "MODALIAS=" alias "\n"
+            if (whole(d "/uevent") != want) print $1 ": uevent disagrees"
+            if (line(d "/modalias") != alias) print $1 ": modalias disagrees"
+            checked++
+        }
+        END { print checked " checked" }' "$3"
+}
+
 @test "every host description builds into its own tree" {
     local rc host
     rc=$(cat "$FIXTURE_BASE/build.rc")
@@ -101,8 +133,8 @@ listed_devs() {
     for host in $(host_names); do
         [ -d "$TREES/$host/sys/bus/pci/devices" ] || { echo "no tree for $host"; false; }
     done
-    run -0 bash -c 'ls "$1" | wc -l' _ "$TREES"
-    [ "$output" -eq "$(host_names | wc -l)" ]
+    local trees=("$TREES"/*)
+    [ "${#trees[@]}" -eq "$(host_names | wc -l)" ]
 }
 
 @test "one host builds alone into a new directory and refuses a non-empty one" {
@@ -121,6 +153,9 @@ listed_devs() {
     [[ "$output" == *"usage: mkfixture HOSTFILE OUTDIR"* ]]
     run -2 "$MKFIXTURE" --all
     run -2 "$MKFIXTURE" --bogus "$BATS_TEST_TMPDIR/x"
+    run -2 "$MKFIXTURE" "$HOSTS/no-such-host.host" "$BATS_TEST_TMPDIR/x"
+    [[ "$output" == *"no-such-host.host: no such host description"* ]]
+    [ ! -e "$BATS_TEST_TMPDIR/x" ]
 }
 
 @test "lspci lists exactly the described devices, with their IDs, classes and drivers" {
@@ -161,35 +196,11 @@ listed_devs() {
     for host in $(host_names); do
         tree="$TREES/$host"
         find "$tree/sys/devices" -name driver -type l -printf '%h %l\n' >"$BATS_TEST_TMPDIR/drivers"
-        run -0 bash -c 'ls "$1/sys/bus/pci/devices" | awk -v dir="$1/sys/bus/pci/devices" \
-                -v drivers="$2" "$3"' _ "$tree" "$BATS_TEST_TMPDIR/drivers" '
-            function line(f,   l) { l = ""; getline l < f; close(f); return l }
-            function whole(f,   l, s) { s = ""; while ((getline l < f) > 0) s = s l "\n"; close(f); return s }
-            function hex(f) { return toupper(substr(line(f), 3)) }
-            BEGIN {
-                while ((getline l < drivers) > 0) {
-                    split(l, a, " "); n = split(a[1], p, "/"); m = split(a[2], q, "/")
-                    drv[p[n]] = q[m]
-                }
-            }
-            {
-                d = dir "/" $1
-                v = hex(d "/vendor"); dv = hex(d "/device")
-                sv = hex(d "/subsystem_vendor"); sd = hex(d "/subsystem_device")
-                c = hex(d "/class"); pc = c
-                while (length(pc) > 4 && substr(pc, 1, 1) == "0") pc = substr(pc, 2)
-                alias = "pci:v0000" v "d0000" dv "sv0000" sv "sd0000" sd \
-                        "bc" substr(c, 1, 2) "sc" substr(c, 3, 2) "i" substr(c, 5, 2)
-                want = ($1 in drv ? "DRIVER=" drv[$1] "\n" : "") "PCI_CLASS=" pc "\n" \
-                       "PCI_ID=" v ":" dv "\n" "PCI_SUBSYS_ID=" sv ":" sd "\n" \
-                       "PCI_SLOT_NAME=" $1 "\n" "MODALIAS=" alias "\n"
-                if (whole(d "/uevent") != want) print $1 ": uevent disagrees"
-                if (line(d "/modalias") != alias) print $1 ": modalias disagrees"
-                checked++
-            }
-            END { print checked " checked" }'
+        ls "$tree/sys/bus/pci/devices" >"$BATS_TEST_TMPDIR/slots"
+        run -0 check_uevents "$tree/sys/bus/pci/devices" "$BATS_TEST_TMPDIR/drivers" \
+            "$BATS_TEST_TMPDIR/slots"
         [ "${#lines[@]}" -eq 1 ] || { echo "in $host"; false; }
-        [[ "${lines[0]}" == *" checked" ]]
+        [ "${lines[0]}" = "$(wc -l <"$BATS_TEST_TMPDIR/slots") checked" ]
     done
 }
 
@@ -200,10 +211,9 @@ listed_devs() {
         run -0 find "$tree" -type l -lname '/*'
         [ -z "$output" ] || { echo "absolute links in $host"; false; }
         # realpath -e fails on a dangling link; every target must lie inside the tree
-        run -0 --separate-stderr bash -c \
-            'set -o pipefail; find "$1" -type l -print0 | xargs -0 realpath -e --' _ "$tree"
-        [ "${#lines[@]}" -gt 0 ]
-        run -1 grep -v "^$tree/" <<<"$output"
+        find "$tree" -type l -print0 | xargs -0 realpath -e -- >"$BATS_TEST_TMPDIR/targets"
+        [ -s "$BATS_TEST_TMPDIR/targets" ]
+        run -1 grep -v "^$tree/" "$BATS_TEST_TMPDIR/targets"
     done
 }
 
@@ -330,8 +340,8 @@ listed_devs() {
     run -0 ls "$dev/0000:27:1f.7/iommu_group/devices"
     [ "$output" = "0000:27:1f.7" ]
     [ "$(cat "$dev/0000:27:1f.7/reset_method")" = flr ]
-    run -0 bash -c 'ls "$1/sys/kernel/iommu_groups" | wc -l' _ "$TREES/sriov-4096"
-    [ "$output" -eq $((13 + 4080)) ]
+    local groups=("$TREES/sriov-4096"/sys/kernel/iommu_groups/*)
+    [ "${#groups[@]}" -eq $((13 + 4080)) ]
 }
 
 @test "proc and file blocks carry the description's text" {
@@ -453,6 +463,13 @@ sriov 03:00.0 count=4 vf=8086:10ed offset=1"
 dev 03:00.0 8086:1572 class=020000
 sriov 03:00.0 count=300 vf=8086:154c offset=1
 dev 04:00.0 144d:a808 class=010802"
+}
+
+@test "bad description: a file block cannot replace a generated file" {
+    local file="$BATS_TEST_TMPDIR/clash.host"
+    printf '%s\n' "$HEADER" 'file /proc/cmdline' '  ro' 'end' >"$file"
+    run -2 "$MKFIXTURE" "$file" "$BATS_TEST_TMPDIR/out"
+    [[ "$output" == "mkfixture: $file:5: file /proc/cmdline clashes with the generated tree" ]]
 }
 
 @test "bad description: a missing required line is reported at the end of the file" {
