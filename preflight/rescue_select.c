@@ -4,6 +4,7 @@
  * next_entry). See rescue_select.h for the contract.
  */
 #include "rescue_select.h"
+#include "out.h"
 #include "diag.h"
 #include "efivar.h"
 #include "esp.h"
@@ -34,12 +35,29 @@ struct rescue {
 	int done;		/* grubenv files handled */
 };
 
+/* one line, on stdout when rc is 0, else on stderr; returns rc */
 static int say(int rc, const char *fmt, const char *a, const char *b)
 {
-	fputs("vfio-preflight: rescue: ", rc ? stderr : stdout);
-	fprintf(rc ? stderr : stdout, fmt, a, b);
-	fputc('\n', rc ? stderr : stdout);
+	char line[512];
+	int n = snprintf(line, sizeof(line), "vfio-preflight: rescue: ");
+
+	n += snprintf(line + n, sizeof(line) - (size_t)n, fmt, a, b);
+	if (n >= (int)sizeof(line) - 1)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(rc ? STDERR_FILENO : STDOUT_FILENO, line, (size_t)n) < 0)
+		return rc;	/* nowhere left to report to */
 	return rc;
+}
+
+static void show_status(const char *loader, const char *next, const char *why)
+{
+	struct out o;
+
+	out_init(&o, STDOUT_FILENO);
+	out_printf(&o, "loader: %s\nnext boot: %s\nreason: %s\n", loader, next[0] ? next : "(default entry)",
+		   why[0] ? why : "(none)");
+	out_flush(&o);
 }
 
 /* ---------------------------------------------------------- systemd-boot */
@@ -126,8 +144,7 @@ static int sdboot(struct rescue *s, int efd)
 	if (s->action == STATUS) {
 		if (efivar_get(efd, REASON_VAR, why, sizeof(why)) < 0)
 			why[0] = '\0';
-		printf("loader: systemd-boot\nnext boot: %s\nreason: %s\n", cur[0] ? cur : "(default entry)",
-		       why[0] ? why : "(none)");
+		show_status("systemd-boot", cur, why);
 		return RS_OK;
 	}
 	if (s->action == CLEAR) {
@@ -200,9 +217,9 @@ static int grub_cannot_write(const struct rescue *s, const char *rel)
 		return 0;
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (i < 2 ? !strcmp(m.fs, bad[i]) : str_starts(m.dev, bad[i])) {
-			fprintf(stderr, "vfio-preflight: rescue: refused: /%s is on %s (%s); GRUB cannot clear "
-				"next_entry there, so the rescue entry would boot every time. Pick "
-				"'(rescue: no GPU passthrough)' in the GRUB menu instead\n", rel, m.dev, m.fs);
+			err_printf("vfio-preflight: rescue: refused: /%s is on %s (%s); GRUB cannot clear "
+				   "next_entry there, so the rescue entry would boot every time. Pick "
+				   "'(rescue: no GPU passthrough)' in the GRUB menu instead\n", rel, m.dev, m.fs);
 			return 1;
 		}
 	return 0;
@@ -226,8 +243,10 @@ static int grub_one(struct rescue *s, int dirfd, const char *rel, const char *la
 	if (s->action == STATUS) {
 		if (grubenv_get(blk, GRUB_REASON, why, sizeof(why)) < 0)
 			why[0] = '\0';
-		printf("loader: grub (%s)\nnext boot: %s\nreason: %s\n", label, cur[0] ? cur : "(default entry)",
-		       why[0] ? why : "(none)");
+		char loader[300];
+
+		snprintf(loader, sizeof(loader), "grub (%s)", label);
+		show_status(loader, cur, why);
 		return RS_OK;
 	}
 	if (s->action == CLEAR) {
@@ -298,11 +317,10 @@ static int grub(struct rescue *s)
 
 /* ------------------------------------------------------------------ main */
 
-static int usage(void)
+static int rescue_usage(void)
 {
-	fputs("usage: vfio-preflight rescue --next-boot|--clear|--status [--auto] [--root DIR]\n"
-	      "         [--loader auto|grub|systemd-boot] [--grubenv PATH] [--esp DIR] [--reason TEXT]\n",
-	      stderr);
+	err_printf("usage: vfio-preflight rescue --next-boot|--clear|--status [--auto] [--root DIR]\n"
+		   "         [--loader auto|grub|systemd-boot] [--grubenv PATH] [--esp DIR] [--reason TEXT]\n");
 	return RS_USAGE;
 }
 
@@ -342,7 +360,7 @@ int rescue_main(int argc, char **argv)
 	int efd, rc, sd;
 
 	if (parse(&s, argc, argv, &root) < 0)
-		return usage();
+		return rescue_usage();
 	if (root_open(&s.r, root) < 0)
 		return say(RS_USAGE, "cannot open root '%s'%s", root, "");
 	if (root_read(&s.r, "proc/sys/kernel/osrelease", s.kver, sizeof(s.kver)) <= 0) {
