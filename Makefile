@@ -23,7 +23,7 @@ SRC_CORE = preflight/rootfs.c preflight/out.c preflight/strbuf.c preflight/diag.
            preflight/host.c preflight/analyze.c preflight/checks.c preflight/check_iommu.c \
            preflight/check_vfio.c preflight/check_groups.c preflight/check_display.c \
            preflight/check_input.c preflight/render_kmsg.c preflight/render_text.c \
-           preflight/render_json.c preflight/render_env.c preflight/snapshot.c preflight/check_upgrade.c \
+           preflight/render_json.c preflight/render_env.c preflight/snapshot.c preflight/check_upgrade.c preflight/modalias.c \
            preflight/grubenv.c preflight/efivar.c preflight/esp.c preflight/rescue_select.c
 SRC_MAIN = $(SRC_CORE) preflight/main.c
 HDRS     = $(wildcard preflight/*.h)

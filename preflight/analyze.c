@@ -127,10 +127,25 @@ static void read_domain_type(struct host *h)
 		snprintf(h->domain_type, sizeof(h->domain_type), "%s", str_trim(buf));
 }
 
+static int claimed_not_vfio(const struct pci_func *d)
+{
+	return d->claim != CLAIM_NONE && !modname_eq(d->driver, "vfio_pci");
+}
+
 int host_analyze(struct host *h)
 {
+	int err;
+
 	settle_effective_ids(h);
 	claim_devices(h);
+	/*
+	 * In the initramfs, modules.alias is the image's: exactly the drivers
+	 * coldplug can load before vfio-pci. On a running host it lists every
+	 * module on disk, most of which never race, so it is not consulted.
+	 */
+	if ((h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY) && h->n_claimed &&
+	    (err = modalias_scan(h->root, h->kernel_release, &h->pci, claimed_not_vfio, &h->aliases)) < 0)
+		diag_add(&h->diag, "modules.alias: %s", ERR_TEXT(err));
 	if (index_groups(h) < 0)
 		return -ENOMEM;
 	read_domain_type(h);

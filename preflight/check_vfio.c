@@ -290,25 +290,24 @@ static bool in_param_list(const struct host *h, const char *key, const char *mod
 	return false;
 }
 
-/* How is `m` kept from taking a claimed device? Writes the reason; false if nothing does. */
-static bool driver_kept_away(const struct host *h, enum module_id m, char *why, size_t cap)
+/* How is `name` kept from taking a claimed device? Writes the reason; false if nothing does. */
+static bool driver_kept_away(const struct host *h, const char *name, char *why, size_t cap)
 {
 	const struct mod_directive *d;
 	char where[160];
 
-	if ((d = modconf_blacklisted(&h->modconf, module_names[m]))) {
+	if ((d = modconf_blacklisted(&h->modconf, name))) {
 		modconf_where(&h->modconf, d, where, sizeof(where));
-		snprintf(why, cap, "%s blacklisted (%s)", module_names[m], where);
+		snprintf(why, cap, "%s blacklisted (%s)", name, where);
 		return true;
 	}
-	if ((d = modconf_softdep_pre(&h->modconf, module_names[m], "vfio_pci"))) {
+	if ((d = modconf_softdep_pre(&h->modconf, name, "vfio_pci"))) {
 		modconf_where(&h->modconf, d, where, sizeof(where));
-		snprintf(why, cap, "%s after vfio-pci (softdep, %s)", module_names[m], where);
+		snprintf(why, cap, "%s after vfio-pci (softdep, %s)", name, where);
 		return true;
 	}
-	if (in_param_list(h, "module_blacklist", module_names[m]) ||
-	    in_param_list(h, "modprobe.blacklist", module_names[m])) {
-		snprintf(why, cap, "%s blacklisted on the kernel command line", module_names[m]);
+	if (in_param_list(h, "module_blacklist", name) || in_param_list(h, "modprobe.blacklist", name)) {
+		snprintf(why, cap, "%s blacklisted on the kernel command line", name);
 		return true;
 	}
 	return false;
@@ -328,6 +327,7 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 	char why[200], label[48];
 	unsigned seen = 0;	/* bit per module_id already judged */
 	int first_race = -1, first_conflict = -1;
+	const char *first_alias = NULL;
 
 	items_begin(&kept, kept_buf, sizeof(kept_buf));
 	items_begin(&racing, race_buf, sizeof(race_buf));
@@ -342,7 +342,7 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 			if ((seen & (1u << *m)) || !driver_relevant(h, *m))
 				continue;
 			seen |= 1u << *m;
-			if (driver_kept_away(h, *m, why, sizeof(why))) {
+			if (driver_kept_away(h, module_names[*m], why, sizeof(why))) {
 				items_add(&kept, "%s", why);
 				/* a blacklist also starves the host's own card of that vendor */
 				if (!strstr(why, "softdep"))
@@ -367,10 +367,29 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 			}
 		}
 	}
-	if (first_race >= 0) {
-		result_set(r, LEVEL_WARN, "host GPU driver can race vfio-pci: %s", items_end(&racing));
+	/* drivers in this initramfs whose aliases match a claimed function */
+	for (size_t i = 0; i < h->aliases.n; i++) {
+		const struct alias_hit *a = &h->aliases.v[i];
+		int idx = -1;
+
+		for (int m = 0; m < M_COUNT; m++)
+			if (modname_eq(a->module, module_names[m]))
+				idx = m;
+		if (idx >= 0 && (seen & (1u << idx)))
+			continue;	/* judged above */
+		if (driver_kept_away(h, a->module, why, sizeof(why))) {
+			items_add(&kept, "%s", why);
+		} else {
+			items_add(&racing, "%s (in this initramfs, matches its modalias) may take %s", a->module,
+				  dev_label(&h->pci.v[a->dev], label, sizeof(label)));
+			if (!first_alias)
+				first_alias = a->module;
+		}
+	}
+	if (first_race >= 0 || first_alias) {
+		result_set(r, LEVEL_WARN, "host driver can race vfio-pci: %s", items_end(&racing));
 		result_hint(r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf, then run "
-			    "update-initramfs -u -k all", module_names[first_race]);
+			    "update-initramfs -u -k all", first_race >= 0 ? module_names[first_race] : first_alias);
 		return;
 	}
 	if (first_conflict >= 0) {
@@ -380,7 +399,7 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 			    module_names[first_conflict]);
 		return;
 	}
-	if (!seen) {
+	if (!seen && !kept.shown) {
 		result_set(r, LEVEL_PASS, "no host GPU driver can take a claimed display device");
 		return;
 	}

@@ -12,6 +12,7 @@
 
 #include "cmdline.h"
 #include "diag.h"
+#include "modalias.h"
 #include "modprobe.h"
 #include "pci.h"
 #include "rootfs.h"
@@ -78,6 +79,7 @@ struct host {
 	bool have_modules_dep;
 
 	/* derived by host_analyze() */
+	struct alias_hits aliases;	/* initramfs phases: image drivers matching claimed functions */
 	size_t n_claimed;
 	struct group_ref *by_group;	/* devices with a group, by (group, slot) */
 	size_t n_by_group;		/* devices that have a group */

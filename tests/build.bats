@@ -33,6 +33,27 @@ load test_helper/common
 	[ ! -e "$dest/usr/local/sbin/vfio-preflight" ]
 }
 
+@test "install: the initramfs-tools hook, boot scripts and rescue generators go where their tools read them" {
+	dest="$BATS_TEST_TMPDIR/dest"
+	run -0 make -C "$REPO" install DESTDIR="$dest"
+	for f in usr/share/initramfs-tools/hooks/vfio-preflight \
+		usr/share/initramfs-tools/scripts/init-top/00-vfio-preflight \
+		usr/share/initramfs-tools/scripts/init-premount/vfio-preflight \
+		usr/share/initramfs-tools/scripts/local-bottom/vfio-preflight \
+		etc/grub.d/42_vfio-preflight-rescue \
+		etc/kernel/postinst.d/zz-vfio-preflight-rescue etc/kernel/postrm.d/zz-vfio-preflight-rescue; do
+		[ -x "$dest/$f" ] || { echo "not installed executable: $f"; return 1; }
+	done
+	[ -f "$dest/usr/share/vfio-preflight/rescue-cmdline.sh" ]
+	[ -f "$dest/etc/default/vfio-preflight" ]
+	# the admin's configuration is never overwritten
+	echo 'FALLBACK="off"' >"$dest/etc/default/vfio-preflight"
+	run -0 make -C "$REPO" install DESTDIR="$dest"
+	grep -qx 'FALLBACK="off"' "$dest/etc/default/vfio-preflight"
+	run -0 make -C "$REPO" uninstall DESTDIR="$dest"
+	[ -z "$(find "$dest" -type f ! -path '*/etc/default/*')" ]
+}
+
 @test "man: vfio-preflight(8) renders without warnings and documents every check id" {
 	command -v groff >/dev/null || skip "groff not installed"
 	run -0 groff -man -Tutf8 -ww -z "$REPO/preflight/vfio-preflight.8"

@@ -423,3 +423,34 @@ set_cmdline() { printf '%s\n' "$2" >"$1/proc/cmdline"; }
 	assert_says preflight.input message "/etc/modprobe.d/vfio.conf:1"
 	assert_level vfio.ids pass
 }
+
+# --- vfio.host-drivers in the initramfs: the image's modules.alias ---------
+
+# an initramfs-like copy of the guide's host: nothing bound yet, an image modules.alias
+image_with_alias() {
+	root="$(copy_host guide-single-gpu)"
+	for d in "$root"/sys/bus/pci/devices/*; do sed -i '/^DRIVER=/d' "$d/uevent"; done
+	printf '%s\n' "$@" >"$root/lib/modules/6.8.12-4-pve/modules.alias"
+}
+
+@test "vfio.host-drivers: predict WARNs about a driver in the image whose alias matches the GPU" {
+	image_with_alias "alias pci:v*d*sv*sd*bc03sc*i* fancy_fb" "alias pci:v00008086d*sv*sd*bc*sc*i* e1000e"
+	check_json "$root" --phase predict
+	assert_level vfio.host-drivers warn
+	assert_says vfio.host-drivers message "fancy_fb (in this initramfs, matches its modalias) may take 0000:01:00.0"
+	assert_says vfio.host-drivers hint "softdep fancy_fb pre: vfio-pci"
+}
+
+@test "vfio.host-drivers: predict PASSes when the matching driver is ordered after vfio-pci" {
+	image_with_alias "alias pci:v*d*sv*sd*bc03sc*i* fancy_fb"
+	echo "softdep fancy_fb pre: vfio-pci" >>"$root/etc/modprobe.d/vfio.conf"
+	check_json "$root" --phase predict
+	assert_level vfio.host-drivers pass
+	assert_says vfio.host-drivers message "fancy_fb after vfio-pci (softdep"
+}
+
+@test "vfio.host-drivers: a running host does not judge by modules.alias (every module on disk is in it)" {
+	image_with_alias "alias pci:v*d*sv*sd*bc03sc*i* fancy_fb"
+	check_json "$root"
+	assert_level vfio.host-drivers pass
+}

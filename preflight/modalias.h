@@ -1,0 +1,41 @@
+/*
+ * modalias.h - which modules of this kernel would bind a PCI function.
+ *
+ * The kernel's own answer lives in lib/modules/KVER/modules.alias
+ * ("alias pci:v000010DEd*sv*sd*bc03sc*i* nouveau"): matching a function's
+ * modalias against it names every driver udev's coldplug would load for
+ * it, including ones no vendor table would think of (virtio_pci takes a
+ * virtio-vga before virtio_gpu ever sees it).
+ */
+#ifndef VFP_MODALIAS_H
+#define VFP_MODALIAS_H
+
+#include "pci.h"
+#include "rootfs.h"
+
+#define ALIAS_HITS_MAX 16
+
+struct alias_hit {
+	size_t dev;			/* index into the host's pci list */
+	char module[32];
+};
+
+struct alias_hits {
+	struct alias_hit v[ALIAS_HITS_MAX];
+	size_t n;
+	int have_aliases;		/* modules.alias was readable */
+};
+
+/* "pci:v000010DEd00002204sv00001458sd0000403Bbc03sc00i00" */
+void pci_modalias(const struct pci_func *d, char *buf, size_t cap);
+/* shell-style match with '*' and '?', as modprobe matches aliases */
+int alias_match(const char *pattern, const char *text);
+/*
+ * Modules other than vfio_pci whose aliases match a function that `want`
+ * selects (claimed ones). Returns 0 or -errno (a missing file is 0 with
+ * have_aliases unset).
+ */
+int modalias_scan(const struct root *r, const char *kver, const struct pci_list *l,
+		  int (*want)(const struct pci_func *), struct alias_hits *out);
+
+#endif
