@@ -20,11 +20,18 @@ bool dev_is_host_device(const struct host *h, const struct pci_func *d)
 {
 	unsigned c16 = pci_class16(d), base = pci_base_class(d);
 
+	size_t at = (size_t)(d - h->pci.v), i;
+
 	if (host_claims(d))
 		return false;
-	/* functions of a card that is passed through belong to the guest */
-	for (size_t i = 0; i < h->pci.n; i++)
-		if (host_claims(&h->pci.v[i]) && pci_same_slot(&h->pci.v[i], d))
+	/*
+	 * Functions of a card that is passed through belong to the guest. The
+	 * table is sorted by slot, so a card's functions are neighbours.
+	 */
+	for (i = at; i > 0 && pci_same_slot(&h->pci.v[i - 1], d); i--)
+		;
+	for (; i < h->pci.n && pci_same_slot(&h->pci.v[i], d); i++)
+		if (host_claims(&h->pci.v[i]))
 			return false;
 	return base == 0x01 || base == 0x02 || c16 == 0x0c03 || c16 == 0x0c05 || c16 == 0x0601;
 }

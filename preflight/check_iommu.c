@@ -44,8 +44,9 @@ void check_iommu_kernel(const struct host *h, struct check_result *r)
 			result_hint(r, "remove amd_iommu=on from %s: AMD-Vi is on by default", file);
 			return;
 		}
-		result_set(r, LEVEL_PASS, "IOMMU active: %u groups, %u units, default domain %s%s",
-			   h->n_groups, h->n_iommu_units, h->domain_type[0] ? h->domain_type : "unknown",
+		result_set(r, LEVEL_PASS, "IOMMU active: %u groups, %u unit%s, default domain %s%s",
+			   h->n_groups, h->n_iommu_units, h->n_iommu_units == 1 ? "" : "s",
+			   h->domain_type[0] ? h->domain_type : "unknown",
 			   h->domain_type[0] && !strcmp(h->domain_type, "identity") ? " (iommu=pt)" : "");
 		return;
 	}
