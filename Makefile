@@ -32,7 +32,7 @@ BIN       = preflight/vfio-preflight
 HOST_BIN  = preflight/vfio-preflight-host
 ASAN_BIN  = preflight/vfio-preflight-asan
 FUZZERS   = preflight/fuzz/fuzz-cmdline preflight/fuzz/fuzz-modprobe preflight/fuzz/fuzz-ids \
-            preflight/fuzz/fuzz-uevent
+            preflight/fuzz/fuzz-uevent preflight/fuzz/fuzz-grubenv
 
 all: $(BIN)
 

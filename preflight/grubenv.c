@@ -49,20 +49,23 @@ int grubenv_check(const char *blk, size_t len)
 	return 0;
 }
 
-static int is_var(const char *b, size_t p, const char *name)
+/* does the line [p, e) set `name`? */
+static int is_var(const char *b, size_t p, size_t e, const char *name)
 {
 	size_t nl = strlen(name);
 
-	return b[p] != '#' && !strncmp(b + p, name, nl) && b[p + nl] == '=';
+	return b[p] != '#' && e - p > nl && !memcmp(b + p, name, nl) && b[p + nl] == '=';
 }
 
 int grubenv_get(const char *blk, const char *name, char *val, size_t cap)
 {
 	size_t end = pad_start(blk), p, e, n = 0;
 
+	if (grubenv_check(blk, GRUBENV_SIZE) < 0)
+		return -EINVAL;	/* the loop below relies on every line ending in the block */
 	for (p = HDR; p < end; p = e + 1) {
 		e = line_end(blk, p, end);
-		if (!is_var(blk, p, name))
+		if (!is_var(blk, p, e, name))
 			continue;
 		for (p += strlen(name) + 1; p < e && n + 1 < cap; p++)
 			val[n++] = blk[p] == '\\' ? blk[++p] : blk[p];
@@ -72,24 +75,27 @@ int grubenv_get(const char *blk, const char *name, char *val, size_t cap)
 	return -ENOENT;
 }
 
-/* append "name=value\n", escaped; 0 or -ENOSPC */
+/* append "name=value\n", escaped; 0 or -ENOSPC (then *o is unchanged) */
 static int put_var(char *out, size_t *o, const char *name, const char *value)
 {
-	size_t nl = strlen(name);
+	size_t nl = strlen(name), k = *o;
 
-	if (*o + nl + 2 > GRUBENV_SIZE)
+	if (k + nl + 2 > GRUBENV_SIZE)	/* name, '=' and the final '\n' */
 		return -ENOSPC;
-	memcpy(out + *o, name, nl);
-	*o += nl;
-	out[(*o)++] = '=';
+	memcpy(out + k, name, nl);
+	k += nl;
+	out[k++] = '=';
 	for (; *value; value++) {
-		if (*value == '\\' || *value == '\n')
-			out[(*o)++] = '\\';
-		out[(*o)++] = *value;
-		if (*o + 1 > GRUBENV_SIZE)
+		size_t esc = *value == '\\' || *value == '\n';
+
+		if (k + esc + 2 > GRUBENV_SIZE)	/* the byte, its escape, the final '\n' */
 			return -ENOSPC;
+		if (esc)
+			out[k++] = '\\';
+		out[k++] = *value;
 	}
-	out[(*o)++] = '\n';
+	out[k++] = '\n';
+	*o = k;
 	return 0;
 }
 
@@ -106,7 +112,7 @@ int grubenv_edit(char *blk, const char *const *kv, int n)
 	end = pad_start(blk);
 	for (p = HDR; p < end; p = e + 1) {
 		e = line_end(blk, p, end);
-		for (i = 0; i < n && !is_var(blk, p, kv[2 * i]); i++)
+		for (i = 0; i < n && !is_var(blk, p, e, kv[2 * i]); i++)
 			;
 		if (i == n) {
 			if (o + e + 1 - p > GRUBENV_SIZE)

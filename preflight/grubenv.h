@@ -22,7 +22,7 @@
 
 int grubenv_check(const char *blk, size_t len);
 
-/* Unescaped value of `name` into val (NUL-terminated); length or -ENOENT. */
+/* Unescaped value of `name` into val (NUL-terminated); length, -ENOENT, or -EINVAL for a bad block. */
 int grubenv_get(const char *blk, const char *name, char *val, size_t cap);
 
 /*

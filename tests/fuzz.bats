@@ -19,3 +19,4 @@ fuzz() {
 @test "fuzz: the vfio-pci ids= parser and matcher" { fuzz ids; }
 @test "fuzz: the sysfs uevent and iommu_group link parsers" { fuzz uevent; }
 @test "fuzz: the modprobe.d reader and parser" { fuzz modprobe; }
+@test "fuzz: GRUB environment blocks: read, checked, edited, still valid" { fuzz grubenv; }

@@ -1,5 +1,6 @@
 /* libFuzzer target: the kernel command line parser and its queries. */
 #include "cmdline.h"
+#include "snapshot.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
+	{
+		/* the snapshot comparison of configured and booted parameters */
+		static char a[4096], b[4096], d[4096];
+		struct strbuf sa, sb, sd;
+
+		sb_init(&sa, a, sizeof(a));
+		sb_init(&sb, b, sizeof(b));
+		sb_init(&sd, d, sizeof(d));
+		passthrough_params(text, &sa);
+		passthrough_params("intel_iommu=on iommu=pt vfio-pci.ids=10de:2204", &sb);
+		params_missing(a, b, "configured: ", &sd);
+		params_missing(b, a, "booted: ", &sd);
+		lines_missing(text, "modprobe: blacklist nouveau\n", "+ ", &sd);
+	}
 	if (cmdline_parse(&c, text) == 0) {
 		cmdline_last(&c, "vfio-pci.ids");
 		while (cmdline_next(&c, "console", &pos))

@@ -1,4 +1,5 @@
 /* libFuzzer target: vfio-pci ids= lists, parsed and matched. */
+#include "modalias.h"
 #include "pci.h"
 #include "vfio_ids.h"
 
@@ -25,6 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vfio_ids_add_list(&ids, text, "fuzz again", 1);
 	for (size_t i = 0; i < ids.n; i++)
 		vfio_id_matches(&ids.v[i], &dev);
+	/* modules.alias patterns against a modalias, and the other way round */
+	alias_match(text, "pci:v000010DEd00002204sv00001458sd0000403Bbc03sc00i00");
+	alias_match("pci:v000010DEd*sv*sd*bc03sc*i*", text);
 	free(text);
 	return 0;
 }
