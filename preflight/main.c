@@ -44,6 +44,7 @@ static void usage(int fd)
 	      "       vfio-preflight boot upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]\n"
 	      "       vfio-preflight snapshot [--root DIR]\n"
 	      "       vfio-preflight status [--root DIR] [--state-dir DIR] [--json]\n"
+	      "       vfio-preflight rescue --next-boot|--clear|--status [--auto] [--root DIR] [...]\n"
 	      "       vfio-preflight --help | --version\n"
 	      "See vfio-preflight(8).\n";
 
