@@ -172,7 +172,7 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		return;
 	}
 	if (first_un) {
-		result_set(r, LEVEL_FAIL, "vfio-pci ids that match no PCI device: %s (in %s)", items_end(&unmatched),
+		result_set(r, LEVEL_FAIL, "vfio-pci ids that match no PCI device: %s, listed in %s", items_end(&unmatched),
 			   ids->src[first_un->source].where);
 		if (suggest)
 			result_hint(r, "did you mean %04x:%04x (%s, %s)? Fix the ID in %s, then run update-initramfs -u -k all",
