@@ -148,3 +148,24 @@ setup() { fixtures_setup; }
 	run -0 "$VFP" status --root "$root" --json
 	jq -e '.predict.phase == "predict" and .verify.phase == "verify"' <<<"$output"
 }
+
+@test "text: colour on a terminal, none with --no-color or NO_COLOR" {
+	command -v script >/dev/null || skip "script (bsdutils) not installed"
+	root="$(host guide-single-gpu)"
+	run script -qec "$VFP check --root $root" /dev/null
+	[[ "$output" == *$'\033[1;31mFAIL'* ]]
+	run script -qec "$VFP check --root $root --no-color" /dev/null
+	[[ "$output" != *$'\033['* ]]
+	run script -qec "env NO_COLOR=1 $VFP check --root $root" /dev/null
+	[[ "$output" != *$'\033['* ]]
+}
+
+@test "boot: --state-dir puts the verdicts where it says, and status reads them from there" {
+	root="$(copy_host guide-single-gpu)"
+	mkdir -p "$root/dev" && : >"$root/dev/kmsg"
+	run -0 "$VFP" boot verify --root "$root" --state-dir /run/elsewhere/vfp
+	[ -s "$root/run/elsewhere/vfp/verify.json" ]
+	[ ! -e "$root/run/vfio-preflight" ]
+	run -0 "$VFP" status --root "$root" --state-dir /run/elsewhere/vfp --json
+	jq -e '.verify.phase == "verify"' <<<"$output"
+}
