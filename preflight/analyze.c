@@ -110,6 +110,15 @@ static int index_groups(struct host *h)
 	return 0;
 }
 
+size_t host_group_end(const struct host *h, size_t start)
+{
+	size_t end = start;
+
+	while (end < h->n_by_group && h->by_group[end].group == h->by_group[start].group)
+		end++;
+	return end;
+}
+
 static void read_domain_type(struct host *h)
 {
 	char path[64], buf[32];

@@ -47,16 +47,6 @@ bool dev_blocks_group(const struct host *h, const struct pci_func *d)
 	       (pci_base_class(d) == 0x03 || pci_base_class(d) == 0x04);
 }
 
-/* [start, end) of the group that starts at by_group[start] */
-static size_t group_end(const struct host *h, size_t start)
-{
-	size_t end = start;
-
-	while (end < h->n_by_group && h->by_group[end].group == h->by_group[start].group)
-		end++;
-	return end;
-}
-
 static bool group_has_claim(const struct host *h, size_t start, size_t end)
 {
 	for (size_t i = start; i < end; i++)
@@ -100,7 +90,7 @@ void check_group_viable(const struct host *h, struct check_result *r)
 		size_t members = 0;
 		bool viable = true;
 
-		end = group_end(h, start);
+		end = host_group_end(h, start);
 		if (!group_has_claim(h, start, end))
 			continue;
 		n_groups++;
@@ -150,7 +140,7 @@ void check_group_host_devices(const struct host *h, struct check_result *r)
 	}
 	items_begin(&bad, bad_buf, sizeof(bad_buf));
 	for (size_t start = 0, end; start < h->n_by_group; start = end) {
-		end = group_end(h, start);
+		end = host_group_end(h, start);
 		if (!group_has_claim(h, start, end))
 			continue;
 		for (size_t i = start; i < end; i++) {

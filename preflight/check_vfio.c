@@ -74,14 +74,14 @@ static const struct pci_func *closest_device(const struct host *h, const struct 
 	const struct pci_func *best = NULL;
 	int best_diff = 3;
 
+	if (id->vendor > 0xffff || id->device > 0xffff)
+		return NULL;	/* "any" or out of range: nothing to be close to */
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct pci_func *d = &h->pci.v[i];
-		uint32_t a = (id->vendor << 16) | (id->device & 0xffff);
+		uint32_t a = (id->vendor << 16) | id->device;
 		uint32_t b = ((uint32_t)d->vendor << 16) | d->device;
 		int diff = 0;
 
-		if (id->vendor > 0xffff || id->device > 0xffff)
-			return NULL;
 		for (int k = 0; k < 8; k++, a >>= 4, b >>= 4)
 			diff += (a & 0xf) != (b & 0xf);
 		if (diff < best_diff) {

@@ -116,6 +116,8 @@ void host_free(struct host *h);
 bool host_claims(const struct pci_func *d);
 bool host_iommu_active(const struct host *h);
 bool host_module_present(const struct host *h, enum module_id m); /* loaded or built in */
+/* [start, end) in by_group: the group that starts at by_group[start] */
+size_t host_group_end(const struct host *h, size_t start);
 /* "0000:01:00.0 [10de:2204]" into buf */
 const char *dev_label(const struct pci_func *d, char *buf, size_t cap);
 /* where the kernel command line is configured, for hints */

@@ -105,8 +105,9 @@ static void json_groups(struct out *o, const struct host *h)
 	for (size_t start = 0, end; start < h->n_by_group; start = end) {
 		bool passthrough = false, viable = true;
 
-		for (end = start; end < h->n_by_group && h->by_group[end].group == h->by_group[start].group; end++) {
-			const struct pci_func *d = &h->pci.v[h->by_group[end].idx];
+		end = host_group_end(h, start);
+		for (size_t i = start; i < end; i++) {
+			const struct pci_func *d = &h->pci.v[h->by_group[i].idx];
 
 			passthrough |= host_claims(d);
 			viable &= !dev_blocks_group(h, d);

@@ -77,7 +77,8 @@ static void grub_assignments(const struct root *r, const char *rel, char *linux_
 	}
 }
 
-static int name_cmp(const void *a, const void *b)
+/* qsort comparison for an array of strings */
+static int str_ptr_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -106,7 +107,7 @@ const char *configured_cmdline(const struct root *r, struct strbuf *out)
 				n++;
 		}
 		closedir(dir);
-		qsort(names, n, sizeof(*names), name_cmp);
+		qsort(names, n, sizeof(*names), str_ptr_cmp);
 		for (size_t i = 0; i < n; i++) {
 			char rel[320];
 
@@ -137,11 +138,6 @@ static int is_passthrough_param(const char *key)
 	return 0;
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void passthrough_params(const char *text, struct strbuf *out)
 {
 	struct cmdline *c = malloc(sizeof(*c));
@@ -170,7 +166,7 @@ void passthrough_params(const char *text, struct strbuf *out)
 		}
 		items[n++] = item;
 	}
-	qsort(items, n, sizeof(*items), str_cmp);
+	qsort(items, n, sizeof(*items), str_ptr_cmp);
 	for (size_t i = 0; i < n; i++) {
 		sb_addf(out, "%s%s", i ? " " : "", items[i]);
 		free(items[i]);
