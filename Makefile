@@ -18,7 +18,7 @@ WARN       = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes
 WARN_HOST  = $(WARN) -Wshadow
 CPPFLAGS  += -D_GNU_SOURCE -DVERSION=\"$(VERSION)\"
 
-SRC_CORE = preflight/rootfs.c preflight/out.c preflight/strbuf.c preflight/diag.c preflight/cmdline.c \
+SRC_CORE = preflight/rootfs.c preflight/out.c preflight/strbuf.c preflight/format.c preflight/diag.c preflight/cmdline.c \
            preflight/vfio_ids.c preflight/modprobe.c preflight/pci_common.c preflight/sort.c preflight/pci_sysfs.c \
            preflight/host.c preflight/analyze.c preflight/checks.c preflight/check_iommu.c \
            preflight/check_vfio.c preflight/check_groups.c preflight/check_display.c \
@@ -32,7 +32,7 @@ BIN       = preflight/vfio-preflight
 HOST_BIN  = preflight/vfio-preflight-host
 ASAN_BIN  = preflight/vfio-preflight-asan
 FUZZERS   = preflight/fuzz/fuzz-cmdline preflight/fuzz/fuzz-modprobe preflight/fuzz/fuzz-ids \
-            preflight/fuzz/fuzz-uevent preflight/fuzz/fuzz-grubenv
+            preflight/fuzz/fuzz-uevent preflight/fuzz/fuzz-grubenv preflight/fuzz/fuzz-format
 
 all: $(BIN)
 

@@ -2,12 +2,12 @@
  * analyze.c - derive what the configuration does to the devices: which
  * ones vfio-pci claims, which ids match, and the devices of each group.
  */
+#include "format.h"
 #include "host.h"
 #include "sort.h"
 #include "strbuf.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +28,7 @@ bool host_iommu_active(const struct host *h)
 
 const char *dev_label(const struct pci_func *d, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s [%04x:%04x]", d->slot, d->vendor, d->device);
+	str_fmt(buf, cap, "%s [%04x:%04x]", d->slot, d->vendor, d->device);
 	return buf;
 }
 
@@ -131,9 +131,9 @@ static void read_domain_type(struct host *h)
 		group = h->by_group[0].group;
 	if (group < 0)
 		return;
-	snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/type", group);
+	str_fmt(path, sizeof(path), "sys/kernel/iommu_groups/%d/type", group);
 	if (root_read(h->root, path, buf, sizeof(buf)) > 0)
-		snprintf(h->domain_type, sizeof(h->domain_type), "%s", str_trim(buf));
+		str_fmt(h->domain_type, sizeof(h->domain_type), "%s", str_trim(buf));
 }
 
 static int claimed_not_vfio(const struct pci_func *d)

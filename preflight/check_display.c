@@ -4,7 +4,6 @@
  */
 #include "checks.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

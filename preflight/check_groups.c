@@ -7,7 +7,6 @@
  */
 #include "checks.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static bool driver_allowed_in_group(const char *driver)

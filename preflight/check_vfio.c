@@ -2,9 +2,9 @@
  * check_vfio.c - are the vfio modules there, are the ids right, did
  * vfio-pci get every device it should, and can a host GPU driver race it.
  */
+#include "format.h"
 #include "checks.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *const modstate_names[] = {
@@ -298,16 +298,16 @@ static bool driver_kept_away(const struct host *h, const char *name, char *why, 
 
 	if ((d = modconf_blacklisted(&h->modconf, name))) {
 		modconf_where(&h->modconf, d, where, sizeof(where));
-		snprintf(why, cap, "%s blacklisted (%s)", name, where);
+		str_fmt(why, cap, "%s blacklisted (%s)", name, where);
 		return true;
 	}
 	if ((d = modconf_softdep_pre(&h->modconf, name, "vfio_pci"))) {
 		modconf_where(&h->modconf, d, where, sizeof(where));
-		snprintf(why, cap, "%s after vfio-pci (softdep, %s)", name, where);
+		str_fmt(why, cap, "%s after vfio-pci (softdep, %s)", name, where);
 		return true;
 	}
 	if (in_param_list(h, "module_blacklist", name) || in_param_list(h, "modprobe.blacklist", name)) {
-		snprintf(why, cap, "%s blacklisted on the kernel command line", name);
+		str_fmt(why, cap, "%s blacklisted on the kernel command line", name);
 		return true;
 	}
 	return false;

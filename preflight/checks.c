@@ -1,11 +1,11 @@
 /*
  * checks.c - the check table, running it, and the result helpers.
  */
+#include "format.h"
 #include "checks.h"
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,7 +54,7 @@ void result_set(struct check_result *r, enum level l, const char *fmt, ...)
 
 	r->level = l;
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	str_vfmt(r->message, sizeof(r->message), fmt, ap);
 	va_end(ap);
 }
 
@@ -63,7 +63,7 @@ void result_hint(struct check_result *r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->hint, sizeof(r->hint), fmt, ap);
+	str_vfmt(r->hint, sizeof(r->hint), fmt, ap);
 	va_end(ap);
 }
 
@@ -83,7 +83,7 @@ void items_add(struct item_list *il, const char *fmt, ...)
 	size_t len;
 
 	va_start(ap, fmt);
-	vsnprintf(item, sizeof(item), fmt, ap);
+	str_vfmt(item, sizeof(item), fmt, ap);
 	va_end(ap);
 	len = strlen(item) + (il->shown ? 2 : 0);
 	if (il->omitted || len + ITEMS_TAIL > sb_room(&il->sb)) {

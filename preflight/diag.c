@@ -1,11 +1,11 @@
 /*
  * diag.c - keep the first few input problems, count the rest.
  */
+#include "format.h"
 #include "diag.h"
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 
 void diag_add(struct diag *d, const char *fmt, ...)
 {
@@ -15,7 +15,7 @@ void diag_add(struct diag *d, const char *fmt, ...)
 	if (d->n >= DIAG_KEEP)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(d->msg[d->n], DIAG_LEN, fmt, ap);
+	str_vfmt(d->msg[d->n], DIAG_LEN, fmt, ap);
 	va_end(ap);
 	d->n++;
 }
@@ -37,6 +37,6 @@ const char *err_text(int err, char *buf, unsigned cap)
 	case ENOSPC: return "no space left";
 	case EIO: return "I/O error";
 	}
-	snprintf(buf, cap, "error %d", err < 0 ? -err : err);
+	str_fmt(buf, cap, "error %d", err < 0 ? -err : err);
 	return buf;
 }

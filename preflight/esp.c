@@ -1,13 +1,13 @@
 /*
  * esp.c - GPT scan for EFI system partitions; mount, visit, unmount.
  */
+#include "format.h"
 #include "esp.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -39,15 +39,15 @@ static int part_name(const struct root *r, const char *disk, unsigned num, char 
 	DIR *d;
 	int found = -ENOENT;
 
-	snprintf(path, sizeof(path), "sys/block/%s", disk);
+	str_fmt(path, sizeof(path), "sys/block/%s", disk);
 	if (!(d = root_opendir(r, path)))
 		return -errno;
 	while (found && (de = readdir(d))) {
-		snprintf(path, sizeof(path), "sys/block/%s/%s/partition", disk, de->d_name);
+		str_fmt(path, sizeof(path), "sys/block/%s/%s/partition", disk, de->d_name);
 		if (strncmp(de->d_name, disk, strlen(disk)) || root_read(r, path, buf, sizeof(buf)) < 0 ||
 		    strtoul(buf, NULL, 10) != num)
 			continue;
-		snprintf(out, cap, "/dev/%s", de->d_name);
+		str_fmt(out, cap, "/dev/%s", de->d_name);
 		found = 0;
 	}
 	closedir(d);
@@ -63,10 +63,10 @@ static uint64_t disk_esps(const struct root *r, const char *disk)
 	unsigned lbs = 512, n, size;
 	int fd;
 
-	snprintf(path, sizeof(path), "sys/block/%s/queue/logical_block_size", disk);
+	str_fmt(path, sizeof(path), "sys/block/%s/queue/logical_block_size", disk);
 	if (root_read(r, path, (char *)h, 16) > 0)
 		lbs = (unsigned)strtoul((char *)h, NULL, 10);
-	snprintf(path, sizeof(path), "dev/%s", disk);
+	str_fmt(path, sizeof(path), "dev/%s", disk);
 	fd = openat(r->fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;

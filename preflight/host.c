@@ -1,13 +1,13 @@
 /*
  * host.c - read the snapshot the checks work on.
  */
+#include "format.h"
 #include "host.h"
 #include "snapshot.h"
 #include "strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -39,7 +39,7 @@ static void load_kernel_release(struct host *h)
 		char *v = str_trim(h->kernel_release);
 		memmove(h->kernel_release, v, strlen(v) + 1);
 	} else if (strcmp(h->root->path, "/") == 0 && uname(&u) == 0) {
-		snprintf(h->kernel_release, sizeof(h->kernel_release), "%s", u.release);
+		str_fmt(h->kernel_release, sizeof(h->kernel_release), "%s", u.release);
 	} else {
 		h->kernel_release[0] = '\0';
 	}
@@ -115,12 +115,12 @@ static void load_iommu(struct host *h)
 	}
 	if ((p = cmdline_last(&h->cmdline, "vfio_iommu_type1.allow_unsafe_interrupts"))) {
 		h->allow_unsafe = !p->val || value_true(p->val);
-		snprintf(h->allow_unsafe_where, sizeof(h->allow_unsafe_where), "the kernel command line");
+		str_fmt(h->allow_unsafe_where, sizeof(h->allow_unsafe_where), "the kernel command line");
 	}
 	if (root_read(h->root, "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
 		      buf, sizeof(buf)) > 0 && value_true(str_trim(buf))) {
 		if (!h->allow_unsafe)
-			snprintf(h->allow_unsafe_where, sizeof(h->allow_unsafe_where),
+			str_fmt(h->allow_unsafe_where, sizeof(h->allow_unsafe_where),
 				 "/sys/module/vfio_iommu_type1/parameters");
 		h->allow_unsafe = true;
 	}
@@ -179,7 +179,7 @@ static void load_modules(struct host *h)
 	for (int i = 0; i < M_COUNT; i++)
 		h->mod[i] = MOD_UNKNOWN;
 	if (h->kernel_release[0]) {
-		snprintf(path, sizeof(path), "lib/modules/%s/modules.dep", h->kernel_release);
+		str_fmt(path, sizeof(path), "lib/modules/%s/modules.dep", h->kernel_release);
 		mc.state = MOD_AVAILABLE;
 		if (root_for_each_line(h->root, path, on_module_line, &mc) == 0) {
 			h->have_modules_dep = true;
@@ -187,7 +187,7 @@ static void load_modules(struct host *h)
 				if (h->mod[i] == MOD_UNKNOWN)
 					h->mod[i] = MOD_MISSING;
 		}
-		snprintf(path, sizeof(path), "lib/modules/%s/modules.builtin", h->kernel_release);
+		str_fmt(path, sizeof(path), "lib/modules/%s/modules.builtin", h->kernel_release);
 		mc.state = MOD_BUILTIN;
 		root_for_each_line(h->root, path, on_module_line, &mc);
 	}
@@ -198,7 +198,7 @@ static void load_modules(struct host *h)
 
 			if (idx < 0)
 				continue;
-			snprintf(path, sizeof(path), "sys/module/%s/initstate", module_names[idx]);
+			str_fmt(path, sizeof(path), "sys/module/%s/initstate", module_names[idx]);
 			h->mod[idx] = root_exists(h->root, path) ? MOD_LOADED : MOD_BUILTIN;
 		}
 		closedir(dir);

@@ -5,6 +5,7 @@
  * `boot` never reports a verdict through its status (a boot must go on):
  * it exits 0 unless the call is wrong (2) or the program failed (3).
  */
+#include "format.h"
 #include "checks.h"
 #include "host.h"
 #include "render.h"
@@ -13,7 +14,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -145,7 +145,7 @@ static int open_state_dir(const struct root *r, const char *rel)
 {
 	char path[256], *p;
 
-	if (snprintf(path, sizeof(path), "%s", rel) >= (int)sizeof(path))
+	if (str_fmt(path, sizeof(path), "%s", rel) < 0)
 		return -ENAMETOOLONG;
 	for (p = path; (p = strchr(p + 1, '/'));) {
 		*p = '\0';
@@ -174,7 +174,7 @@ static void save_state(const struct options *o, const struct root *r, const stru
 		struct out f;
 		int fd;
 
-		snprintf(name, sizeof(name), "%s.%s", phase_name(h->phase), ext[i]);
+		str_fmt(name, sizeof(name), "%s.%s", phase_name(h->phase), ext[i]);
 		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0) {
 			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name, ERR_TEXT(errno));
@@ -207,7 +207,7 @@ static int cmd_status(const struct options *o, const struct root *r)
 		char path[320], buf[4096];
 		int fd, n;
 
-		snprintf(path, sizeof(path), "%s/%s.%s", o->state_dir, phases[i], o->json ? "json" : "txt");
+		str_fmt(path, sizeof(path), "%s/%s.%s", o->state_dir, phases[i], o->json ? "json" : "txt");
 		fd = openat(r->fd, path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;

@@ -1,17 +1,17 @@
 /*
  * modalias.c - match PCI functions against modules.alias.
  */
+#include "format.h"
 #include "modalias.h"
 #include "strbuf.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 void pci_modalias(const struct pci_func *d, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", d->vendor, d->device, d->subvendor,
+	str_fmt(buf, cap, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", d->vendor, d->device, d->subvendor,
 		 d->subdevice, (d->class >> 16) & 0xff, (d->class >> 8) & 0xff, d->class & 0xff);
 }
 
@@ -55,7 +55,7 @@ static void add_hit(struct alias_hits *out, size_t dev, const char *module)
 	if (out->n == ALIAS_HITS_MAX)
 		return;
 	out->v[out->n].dev = dev;
-	snprintf(out->v[out->n].module, sizeof(out->v[out->n].module), "%s", module);
+	str_fmt(out->v[out->n].module, sizeof(out->v[out->n].module), "%s", module);
 	out->n++;
 }
 
@@ -104,7 +104,7 @@ int modalias_scan(const struct root *r, const char *kver, const struct pci_list 
 			c->n++;
 		}
 	if (c->n) {
-		snprintf(path, sizeof(path), "lib/modules/%s/modules.alias", kver);
+		str_fmt(path, sizeof(path), "lib/modules/%s/modules.alias", kver);
 		err = root_for_each_line(r, path, on_alias, c);
 		out->have_aliases = err == 0;
 	}

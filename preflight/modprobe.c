@@ -1,13 +1,13 @@
 /*
  * modprobe.c - collect and parse modprobe.d directives.
  */
+#include "format.h"
 #include "modprobe.h"
 #include "cmdline.h"
 #include "strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +73,7 @@ static size_t collect_files(const struct root *r, struct conf_file *out, size_t 
 				break;
 			}
 			memcpy(out[n].name, de->d_name, strlen(de->d_name) + 1);
-			snprintf(out[n].path, sizeof(out[n].path), "%s/%.*s", conf_dirs[i],
+			str_fmt(out[n].path, sizeof(out[n].path), "%s/%.*s", conf_dirs[i],
 				 (int)sizeof(out[n].name) - 1, out[n].name);
 			n++;
 		}
@@ -124,7 +124,7 @@ static int add_directive(struct parse_ctx *pc, enum mod_kind kind, const char *m
 	d->kind = kind;
 	d->file = pc->file;
 	d->line = line;
-	snprintf(d->module, sizeof(d->module), "%s", module);
+	str_fmt(d->module, sizeof(d->module), "%s", module);
 	modname_normalize(d->module);
 	mc->n++;
 	return 0;
@@ -274,7 +274,7 @@ void modconf_free(struct modconf *mc)
 
 void modconf_where(const struct modconf *mc, const struct mod_directive *d, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s:%u", mc->files[d->file], d->line);
+	str_fmt(buf, cap, "%s:%u", mc->files[d->file], d->line);
 }
 
 static int command_is_noop(const char *cmd)
@@ -306,7 +306,7 @@ const struct mod_directive *modconf_softdep_pre(const struct modconf *mc, const 
 
 		if (d->kind != MOD_SOFTDEP || !modname_eq(d->module, module))
 			continue;
-		snprintf(tmp, sizeof(tmp), "%s", d->args);
+		str_fmt(tmp, sizeof(tmp), "%s", d->args);
 		while ((w = next_word(&s))) {
 			if (strcmp(w, "pre:") == 0)
 				in_pre = 1;
@@ -330,7 +330,7 @@ int options_value(const char *opts, const char *param, char *buf, size_t cap)
 	if (cmdline_parse(c, opts) == 0) {
 		p = cmdline_last(c, param);
 		if (p) {
-			snprintf(buf, cap, "%s", p->val ? p->val : "");
+			str_fmt(buf, cap, "%s", p->val ? p->val : "");
 			found = 1;
 		}
 		cmdline_free(c);

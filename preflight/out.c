@@ -1,11 +1,11 @@
 /*
  * out.c - buffered output to a file descriptor.
  */
+#include "strbuf.h"
 #include "out.h"
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -85,25 +85,26 @@ void out_dec(struct out *o, long v)
 void out_printf(struct out *o, const char *fmt, ...)
 {
 	char tmp[1024];
+	struct strbuf sb;
 	va_list ap;
-	int n;
 
+	sb_init(&sb, tmp, sizeof(tmp));
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		out_mem(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	out_mem(o, tmp, sb.len);
 }
 
 void err_printf(const char *fmt, ...)
 {
 	char tmp[512];
+	struct strbuf sb;
 	va_list ap;
-	int n;
 
+	sb_init(&sb, tmp, sizeof(tmp));
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	if (n > 0 && write(STDERR_FILENO, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1) < 0)
+	if (write(STDERR_FILENO, tmp, sb.len) < 0)
 		return;	/* nowhere left to report to */
 }

@@ -1,11 +1,11 @@
 /*
  * pci_common.c - device table housekeeping shared by every access method.
  */
+#include "format.h"
 #include "pci.h"
 #include "sort.h"
 #include "strbuf.h"
 
-#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,7 +209,7 @@ static int read_dev_attr(const struct root *r, const struct pci_func *d, const c
 {
 	char path[PCI_SLOT_LEN + 40];
 
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/%s", d->slot, attr);
+	str_fmt(path, sizeof(path), "sys/bus/pci/devices/%s/%s", d->slot, attr);
 	return root_read(r, path, buf, cap);
 }
 
@@ -240,5 +240,5 @@ void pci_read_override(const struct root *r, struct pci_func *d)
 		return;
 	v = str_trim(buf);
 	if (strcmp(v, "(null)") != 0)
-		snprintf(d->override, sizeof(d->override), "%s", v);
+		str_fmt(d->override, sizeof(d->override), "%s", v);
 }

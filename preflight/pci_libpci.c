@@ -7,13 +7,13 @@
  * why the boot binary uses pci_sysfs.c instead.
  */
 #ifdef HAVE_LIBPCI
+#include "format.h"
 #include "pci.h"
 #include "strbuf.h"
 
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +32,7 @@ static void PCI_NONRET on_error(char *msg, ...)
 	va_list ap;
 
 	va_start(ap, msg);
-	vsnprintf(libpci_msg, sizeof(libpci_msg), msg, ap);
+	str_vfmt(libpci_msg, sizeof(libpci_msg), msg, ap);
 	va_end(ap);
 	longjmp(libpci_fail, 1);
 }
@@ -50,7 +50,7 @@ static int fill(struct pci_access *pacc, struct pci_dev *p, struct pci_func *d)
 
 	pci_fill_info(p, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS |
 			 PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP);
-	snprintf(d->slot, sizeof(d->slot), "%04x:%02x:%02x.%d", p->domain & 0xffff, p->bus, p->dev, p->func);
+	str_fmt(d->slot, sizeof(d->slot), "%04x:%02x:%02x.%d", p->domain & 0xffff, p->bus, p->dev, p->func);
 	d->slot_key = ((uint32_t)(p->domain & 0xffff) << 16) | ((uint32_t)p->bus << 8) | ((uint32_t)p->dev << 3) |
 		      (uint32_t)p->func;
 	d->vendor = p->vendor_id;
@@ -59,7 +59,7 @@ static int fill(struct pci_access *pacc, struct pci_dev *p, struct pci_func *d)
 	d->subvendor = p->subsys_vendor_id;
 	d->subdevice = p->subsys_id;
 	if ((s = pci_get_string_property(p, PCI_FILL_DRIVER)))
-		snprintf(d->driver, sizeof(d->driver), "%s", s);
+		str_fmt(d->driver, sizeof(d->driver), "%s", s);
 	if ((s = pci_get_string_property(p, PCI_FILL_IOMMU_GROUP)))
 		d->iommu_group = pci_group_from_link(s);
 	if (pci_lookup_name(pacc, name, sizeof(name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
@@ -76,7 +76,7 @@ static int libpci_scan(const struct root *r, struct pci_list *out, struct diag *
 
 	if (!pacc)
 		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/sys/bus/pci", strcmp(r->path, "/") ? r->path : "");
+	str_fmt(path, sizeof(path), "%s/sys/bus/pci", strcmp(r->path, "/") ? r->path : "");
 	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
 	pacc->error = on_error;
 	pacc->warning = on_warning;

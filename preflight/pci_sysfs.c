@@ -5,12 +5,12 @@
  * readlink for iommu_group, i.e. four syscalls. Trees without uevent (old
  * captures) fall back to the single-value attribute files.
  */
+#include "format.h"
 #include "pci.h"
 #include "strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,7 +21,7 @@ static int read_hex_attr(int dirfd, const char *slot, const char *attr, unsigned
 	char path[PCI_SLOT_LEN + 32], buf[32];
 	int n;
 
-	snprintf(path, sizeof(path), "%s/%s", slot, attr);
+	str_fmt(path, sizeof(path), "%s/%s", slot, attr);
 	n = root_read_at(dirfd, path, buf, sizeof(buf));
 	if (n <= 0)
 		return n < 0 ? n : -ENODATA;
@@ -46,10 +46,10 @@ static int read_attr_files(int dirfd, struct pci_func *d)
 		d->subvendor = (uint16_t)v;
 	if (read_hex_attr(dirfd, d->slot, "subsystem_device", 4, &v) == 0)
 		d->subdevice = (uint16_t)v;
-	snprintf(path, sizeof(path), "%s/driver", d->slot);
+	str_fmt(path, sizeof(path), "%s/driver", d->slot);
 	if (root_readlink_at(dirfd, path, link, sizeof(link)) > 0) {
 		const char *slash = strrchr(link, '/');
-		snprintf(d->driver, sizeof(d->driver), "%.*s", PCI_DRIVER_LEN - 1, slash ? slash + 1 : link);
+		str_fmt(d->driver, sizeof(d->driver), "%.*s", PCI_DRIVER_LEN - 1, slash ? slash + 1 : link);
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
  * per open file: this way no verdict is ever "suppressed".
  * Without /dev/kmsg (a test tree, a container) records go to stderr.
  */
+#include "strbuf.h"
 #include "render.h"
 
 #include <errno.h>
@@ -43,21 +44,18 @@ void kmsg_close(struct kmsg *k)
 void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...)
 {
 	char rec[KMSG_RECORD_MAX];
-	size_t head, len;
+	struct strbuf sb;
+	size_t len;
 	va_list ap;
-	int n;
 
-	head = (size_t)snprintf(rec, sizeof(rec), "<%d>" KMSG_PREFIX, priority & 7);
+	sb_init(&sb, rec, sizeof(rec) - 1);	/* room for the '\n' */
+	sb_addf(&sb, "<%d>" KMSG_PREFIX, priority & 7);
 	va_start(ap, fmt);
-	n = vsnprintf(rec + head, sizeof(rec) - head - 1, fmt, ap);
+	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	len = head + (size_t)n;
-	if (len > sizeof(rec) - 2) {	/* cut, say so, keep room for '\n' */
-		len = sizeof(rec) - 2;
-		memcpy(rec + len - 3, "...", 3);
-	}
+	if (sb.truncated)	/* cut: say so */
+		memcpy(rec + sb.len - 3, "...", 3);
+	len = sb.len;
 	rec[len++] = '\n';
 
 	if (k->fd == -1 || (k->fd >= 0 && k->written >= KMSG_RECORDS_PER_OPEN))
@@ -73,9 +71,8 @@ void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...)
 			return;
 		}
 	}
-	/* no kmsg: the same line on stderr, without the priority tag */
-	head -= strlen(KMSG_PREFIX);
-	if (write(STDERR_FILENO, rec + head, len - head) < 0)
+	/* no kmsg: the same line on stderr, without the "<N>" tag */
+	if (write(STDERR_FILENO, rec + 3, len - 3) < 0)
 		return;	/* nowhere left to report to */
 }
 

@@ -2,9 +2,9 @@
  * render_text.c - the human report: one line per check, a fix under
  * every line that is not a pass, the devices vfio-pci takes.
  */
+#include "format.h"
 #include "render.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *const colors[] = { "\033[32m", "\033[36m", "\033[33m", "\033[1;31m" };
@@ -30,7 +30,7 @@ static void text_devices(struct out *out, const struct host *h)
 			header = true;
 		}
 		if (d->iommu_group >= 0)
-			snprintf(group, sizeof(group), "%d", d->iommu_group);
+			str_fmt(group, sizeof(group), "%d", d->iommu_group);
 		else
 			strcpy(group, "-");
 		out_printf(out, "  %s [%04x:%04x] %-14s group %-5s driver %-14s %s%s\n", d->slot, d->vendor,

@@ -3,6 +3,7 @@
  * boot of the rescue entry (systemd-boot LoaderEntryOneShot, GRUB
  * next_entry). See rescue_select.h for the contract.
  */
+#include "format.h"
 #include "rescue_select.h"
 #include "out.h"
 #include "diag.h"
@@ -39,13 +40,13 @@ struct rescue {
 static int say(int rc, const char *fmt, const char *a, const char *b)
 {
 	char line[512];
-	int n = snprintf(line, sizeof(line), "vfio-preflight: rescue: ");
+	struct strbuf sb;
 
-	n += snprintf(line + n, sizeof(line) - (size_t)n, fmt, a, b);
-	if (n >= (int)sizeof(line) - 1)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
-	if (write(rc ? STDERR_FILENO : STDOUT_FILENO, line, (size_t)n) < 0)
+	sb_init(&sb, line, sizeof(line) - 1);	/* room for the '\n' */
+	sb_add(&sb, "vfio-preflight: rescue: ");
+	sb_addf(&sb, fmt, a, b);
+	line[sb.len] = '\n';
+	if (write(rc ? STDERR_FILENO : STDOUT_FILENO, line, sb.len + 1) < 0)
 		return rc;	/* nowhere left to report to */
 	return rc;
 }
@@ -74,7 +75,7 @@ static int is_rescue_id(const struct rescue *s, const char *name)
 {
 	char tail[192];
 
-	snprintf(tail, sizeof(tail), "-%s" SUFFIX, s->kver);
+	str_fmt(tail, sizeof(tail), "-%s" SUFFIX, s->kver);
 	return ends_with(name, tail);
 }
 
@@ -98,7 +99,7 @@ static int list_dir(const struct root *r, const char *dir, char *list, size_t ca
 	size_t len = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/loader/entries", dir);
+	str_fmt(path, sizeof(path), "%s/loader/entries", dir);
 	if (!(d = root_opendir(r, path)))
 		return 0;
 	while ((de = readdir(d))) {
@@ -197,8 +198,8 @@ static int mount_line(void *ctx, char *line, size_t len, unsigned no, int trunc)
 		return 0;
 	if (n >= m->best || !m->fs[0]) {
 		m->best = n;
-		snprintf(m->fs, sizeof(m->fs), "%s", f[2]);
-		snprintf(m->dev, sizeof(m->dev), "%s", f[0]);
+		str_fmt(m->fs, sizeof(m->fs), "%s", f[2]);
+		str_fmt(m->dev, sizeof(m->dev), "%s", f[0]);
 	}
 	return 0;
 }
@@ -210,7 +211,7 @@ static int grub_cannot_write(const struct rescue *s, const char *rel)
 	struct mnt_find m = { 0 };
 	char path[300];
 
-	snprintf(path, sizeof(path), "/%s", rel);
+	str_fmt(path, sizeof(path), "/%s", rel);
 	*strrchr(path, '/') = '\0';
 	m.path = path;
 	if (root_for_each_line(&s->r, "proc/mounts", mount_line, &m) < 0 || !m.fs[0])
@@ -245,7 +246,7 @@ static int grub_one(struct rescue *s, int dirfd, const char *rel, const char *la
 			why[0] = '\0';
 		char loader[300];
 
-		snprintf(loader, sizeof(loader), "grub (%s)", label);
+		str_fmt(loader, sizeof(loader), "grub (%s)", label);
 		show_status(loader, cur, why);
 		return RS_OK;
 	}
@@ -253,7 +254,7 @@ static int grub_one(struct rescue *s, int dirfd, const char *rel, const char *la
 		kv[1] = NULL;
 		kv[3] = NULL;
 	} else {
-		snprintf(cfg, sizeof(cfg), "%s", rel);
+		str_fmt(cfg, sizeof(cfg), "%s", rel);
 		strcpy(strrchr(cfg, '/') ? strrchr(cfg, '/') + 1 : cfg, "grub.cfg");
 		if (root_file_contains(&here, cfg, s->want) != 1)
 			return say(RS_FAIL, "grub: no entry %s in grub.cfg beside %s (run update-grub)", s->want, label);
@@ -274,7 +275,7 @@ static int grub_esp_cb(void *ctx, int dirfd, const char *dev)
 
 	if (faccessat(dirfd, "grub/grubenv", F_OK, 0) < 0)
 		return 0;
-	snprintf(label, sizeof(label), "%s:/grub/grubenv", dev);
+	str_fmt(label, sizeof(label), "%s:/grub/grubenv", dev);
 	if (grub_one(s, dirfd, "grub/grubenv", label) != RS_OK)
 		return -1;
 	s->done++;
@@ -287,12 +288,12 @@ static int grub(struct rescue *s)
 	char rel[300];
 	int n;
 
-	snprintf(s->want, sizeof(s->want), "vfio-preflight-rescue-%s", s->kver);
+	str_fmt(s->want, sizeof(s->want), "vfio-preflight-rescue-%s", s->kver);
 	if (s->grubenv || s->esp) {
 		if (s->grubenv)
-			snprintf(rel, sizeof(rel), "%s", s->grubenv + strspn(s->grubenv, "/"));
+			str_fmt(rel, sizeof(rel), "%s", s->grubenv + strspn(s->grubenv, "/"));
 		else
-			snprintf(rel, sizeof(rel), "%s/grub/grubenv", s->esp + strspn(s->esp, "/"));
+			str_fmt(rel, sizeof(rel), "%s/grub/grubenv", s->esp + strspn(s->esp, "/"));
 		if (s->grubenv && s->action == NEXT && grub_cannot_write(s, rel))
 			return RS_REFUSED;
 		return grub_one(s, s->r.fd, rel, rel);

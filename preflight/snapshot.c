@@ -1,11 +1,11 @@
 /*
  * snapshot.c - normalize and compare the vfio-relevant boot configuration.
  */
+#include "format.h"
 #include "snapshot.h"
 #include "cmdline.h"
 
 #include <dirent.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +73,7 @@ static void grub_assignments(const struct root *r, const char *rel, char *linux_
 			val[len - 1] = '\0';
 			val++;
 		}
-		snprintf(dst, cap, "%s", val);
+		str_fmt(dst, cap, "%s", val);
 	}
 }
 
@@ -111,7 +111,7 @@ const char *configured_cmdline(const struct root *r, struct strbuf *out)
 		for (size_t i = 0; i < n; i++) {
 			char rel[320];
 
-			snprintf(rel, sizeof(rel), "etc/default/grub.d/%s", names[i]);
+			str_fmt(rel, sizeof(rel), "etc/default/grub.d/%s", names[i]);
 			grub_assignments(r, rel, linux_, deflt, sizeof(linux_));
 			free(names[i]);
 		}

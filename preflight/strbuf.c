@@ -3,7 +3,6 @@
  */
 #include "strbuf.h"
 
-#include <stdio.h>
 #include <string.h>
 
 void sb_init(struct strbuf *sb, char *buf, size_t cap)
@@ -35,32 +34,6 @@ void sb_addn(struct strbuf *sb, const char *s, size_t n)
 void sb_add(struct strbuf *sb, const char *s)
 {
 	sb_addn(sb, s, strlen(s));
-}
-
-void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
-{
-	int n;
-
-	if (!sb->cap)
-		return;
-	n = vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sb->cap - sb->len) {
-		sb->truncated = 1;
-		sb->len = sb->cap - 1;
-	} else {
-		sb->len += (size_t)n;
-	}
-}
-
-void sb_addf(struct strbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sb_vaddf(sb, fmt, ap);
-	va_end(ap);
 }
 
 size_t sb_room(const struct strbuf *sb)

@@ -1,12 +1,12 @@
 /*
  * vfio_ids.c - parse and match vfio-pci ids= entries.
  */
+#include "format.h"
 #include "vfio_ids.h"
 #include "pci.h"
 #include "strbuf.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 int vfio_id_parse(const char *text, struct vfio_id *id)
@@ -26,7 +26,7 @@ int vfio_id_parse(const char *text, struct vfio_id *id)
 	field[4] = &id->class;
 	field[5] = &id->class_mask;
 
-	snprintf(id->text, sizeof(id->text), "%s", text);
+	str_fmt(id->text, sizeof(id->text), "%s", text);
 	if (strlen(text) >= sizeof(tmp)) {
 		id->malformed = 1;
 		return -EINVAL;
@@ -62,7 +62,7 @@ void vfio_ids_add_list(struct vfio_ids *ids, const char *list, const char *where
 	if (ids->nsrc == VFIO_SRC_MAX)
 		ids->nsrc--;	/* keep the newest: it is the one that counts */
 	src = (uint8_t)ids->nsrc++;
-	snprintf(ids->src[src].where, sizeof(ids->src[src].where), "%s", where);
+	str_fmt(ids->src[src].where, sizeof(ids->src[src].where), "%s", where);
 	ids->src[src].from_cmdline = from_cmdline;
 	ids->effective = src;
 

@@ -20,3 +20,4 @@ fuzz() {
 @test "fuzz: the sysfs uevent and iommu_group link parsers" { fuzz uevent; }
 @test "fuzz: the modprobe.d reader and parser" { fuzz modprobe; }
 @test "fuzz: GRUB environment blocks: read, checked, edited, still valid" { fuzz grubenv; }
+@test "fuzz: the message formatter prints what snprintf prints, and cuts cleanly" { fuzz format; }
