@@ -68,7 +68,7 @@ check: $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
 	tests/run-tests
 
 bench: $(BIN)
-	sh bench/run
+	bash bench/run
 
 INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8 \
 	$(DESTDIR)$(INITRAMFS)/hooks/vfio-preflight \

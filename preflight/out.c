@@ -82,29 +82,33 @@ void out_dec(struct out *o, long v)
 	out_mem(o, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-void out_printf(struct out *o, const char *fmt, ...)
+void out_vprintf(struct out *o, const char *fmt, va_list ap)
 {
 	char tmp[1024];
 	struct strbuf sb;
-	va_list ap;
 
 	sb_init(&sb, tmp, sizeof(tmp));
-	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	out_mem(o, tmp, sb.len);
+}
+
+void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_vprintf(o, fmt, ap);
+	va_end(ap);
 }
 
 void err_printf(const char *fmt, ...)
 {
-	char tmp[512];
-	struct strbuf sb;
+	struct out o;
 	va_list ap;
 
-	sb_init(&sb, tmp, sizeof(tmp));
+	out_init(&o, STDERR_FILENO);
 	va_start(ap, fmt);
-	sb_vaddf(&sb, fmt, ap);
+	out_vprintf(&o, fmt, ap);
 	va_end(ap);
-	if (write(STDERR_FILENO, tmp, sb.len) < 0)
-		return;	/* nowhere left to report to */
+	out_flush(&o);	/* an error here has nowhere left to go */
 }

@@ -8,6 +8,7 @@
 #ifndef VFP_OUT_H
 #define VFP_OUT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct out {
@@ -24,6 +25,7 @@ void out_char(struct out *o, char c);
 void out_hex(struct out *o, unsigned long v, int digits);	/* zero-padded, lower case */
 void out_dec(struct out *o, long v);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out_vprintf(struct out *o, const char *fmt, va_list ap);
 /* Write what is buffered; returns 0 or the first error. */
 int out_flush(struct out *o);
 

@@ -16,12 +16,20 @@ load test_helper/common
 }
 
 # Issue 2 asks for <= 40 KiB; with every check, the upgrade phase and the
-# rescue one-shot writer the binary is ~65 KiB (see the issue note), so this
-# guards against growth until the budget is met, and says so.
-@test "build: the boot binary stays within its 68 KiB ceiling (the 40 KiB budget is not met yet)" {
+# rescue one-shot writer the binary is ~64.6 KiB (see README "What it costs"),
+# so this guards against growth and says the budget is not met.
+@test "build: the boot binary stays within its 66 KiB ceiling (the 40 KiB budget is not met)" {
 	size="$(stat -c %s "$REPO/preflight/vfio-preflight")"
 	echo "# size: $size bytes (budget 40960)" >&3
-	[ "$size" -le 69632 ]
+	[ "$size" -le 67584 ]
+}
+
+@test "bench: make bench measures against lspci -nk and busybox sh and prints the ratios" {
+	# the 512-function host only: the full run (4096 too) takes minutes
+	BENCH_HOSTS=bench-512 run -0 make -C "$REPO" bench
+	[[ "$output" == *"vfio-preflight check "* ]]
+	[[ "$output" =~ ratios:\ lspci\ -nk\ /\ vfio-preflight\ =\ [0-9.]+x\ instructions ]]
+	[[ "$output" == *"budgets met"* ]]
 }
 
 @test "install: make install honours DESTDIR and PREFIX and installs the man page" {
