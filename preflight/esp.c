@@ -67,7 +67,7 @@ static uint64_t disk_esps(const struct root *r, const char *disk)
 	if (root_read(r, path, (char *)h, 16) > 0)
 		lbs = (unsigned)strtoul((char *)h, NULL, 10);
 	str_fmt(path, sizeof(path), "dev/%s", disk);
-	fd = openat(r->fd, path, O_RDONLY | O_CLOEXEC);
+	fd = root_openat(r, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	if (lbs >= 512 && lbs <= 4096 && pread(fd, h, sizeof(h), lbs) == (ssize_t)sizeof(h) &&

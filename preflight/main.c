@@ -208,7 +208,7 @@ static int cmd_status(const struct options *o, const struct root *r)
 		int fd, n;
 
 		str_fmt(path, sizeof(path), "%s/%s.%s", o->state_dir, phases[i], o->json ? "json" : "txt");
-		fd = openat(r->fd, path, O_RDONLY | O_CLOEXEC);
+		fd = root_openat(r, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (o->json)

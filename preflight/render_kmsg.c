@@ -28,7 +28,7 @@ static void kmsg_reopen(struct kmsg *k)
 {
 	if (k->fd >= 0)
 		close(k->fd);
-	k->fd = openat(k->root->fd, "dev/kmsg", O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	k->fd = root_openat(k->root, "dev/kmsg", O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (k->fd < 0)
 		k->fd = -2;
 	k->written = 0;

@@ -231,7 +231,7 @@ static int grub_one(struct rescue *s, int dirfd, const char *rel, const char *la
 {
 	char blk[GRUBENV_SIZE], cur[256], why[256], cfg[300];
 	const char *kv[4] = { "next_entry", s->want, GRUB_REASON, s->reason };
-	struct root here = { dirfd, label };
+	struct root here = { .fd = dirfd, .path = label };	/* a mounted ESP or /boot */
 	int err, ours;
 
 	err = grubenv_read(dirfd, rel, blk);

@@ -5,16 +5,58 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <string.h>
 #include <unistd.h>
+#ifndef __KLIBC__
+#include <sys/syscall.h>
+#endif
 
 #define OPEN_RO (O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+
+/* openat2(2): klibc has no wrapper, glibc no generic one before 2.x; -errno */
+static long sys_openat2(int dirfd, const char *rel, struct open_how *how)
+{
+#if defined(__KLIBC__) && defined(__x86_64__)
+	register long size __asm__("r10") = (long)sizeof(*how);
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret)
+			 : "0"((long)__NR_openat2), "D"((long)dirfd), "S"(rel), "d"(how), "r"(size)
+			 : "rcx", "r11", "memory");
+	return ret;
+#elif defined(__KLIBC__)
+	(void)dirfd, (void)rel, (void)how;
+	return -ENOSYS;
+#else
+	long ret = syscall(SYS_openat2, dirfd, rel, how, sizeof(*how));
+
+	return ret < 0 ? -errno : ret;
+#endif
+}
 
 int root_open(struct root *r, const char *path)
 {
 	r->path = (path && *path) ? path : "/";
+	r->contained = strcmp(r->path, "/") != 0;
 	r->fd = open(r->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return r->fd < 0 ? -errno : 0;
+}
+
+int root_openat(const struct root *r, const char *rel, int flags)
+{
+	int fd;
+
+	if (r->contained) {
+		struct open_how how = { .flags = (unsigned)flags, .resolve = RESOLVE_IN_ROOT };
+		long ret = sys_openat2(r->fd, rel, &how);
+
+		/* no openat2 (kernel < 5.6, a seccomp filter): links resolve as openat's */
+		if (ret != -ENOSYS && ret != -EPERM)
+			return (int)ret;
+	}
+	fd = openat(r->fd, rel, flags);
+	return fd < 0 ? -errno : fd;
 }
 
 void root_close(struct root *r)
@@ -24,16 +66,12 @@ void root_close(struct root *r)
 	r->fd = -1;
 }
 
-int root_read_at(int dirfd, const char *rel, char *buf, size_t cap)
+/* read the open fd into buf, NUL-terminated, and close it; returns length */
+static int read_small(int fd, char *buf, size_t cap)
 {
 	size_t len = 0;
-	int fd, err = 0;
+	int err = 0;
 
-	if (cap == 0)
-		return -EINVAL;
-	fd = openat(dirfd, rel, OPEN_RO);
-	if (fd < 0)
-		return -errno;
 	/*
 	 * sysfs hands out an attribute in one read(); a short read therefore
 	 * means end of file and saves the extra read() per attribute.
@@ -57,9 +95,24 @@ int root_read_at(int dirfd, const char *rel, char *buf, size_t cap)
 	return err ? err : (int)len;
 }
 
+int root_read_at(int dirfd, const char *rel, char *buf, size_t cap)
+{
+	int fd;
+
+	if (cap == 0)
+		return -EINVAL;
+	fd = openat(dirfd, rel, OPEN_RO);
+	return fd < 0 ? -errno : read_small(fd, buf, cap);
+}
+
 int root_read(const struct root *r, const char *rel, char *buf, size_t cap)
 {
-	return root_read_at(r->fd, rel, buf, cap);
+	int fd;
+
+	if (cap == 0)
+		return -EINVAL;
+	fd = root_openat(r, rel, OPEN_RO);
+	return fd < 0 ? fd : read_small(fd, buf, cap);
 }
 
 int root_readlink_at(int dirfd, const char *rel, char *buf, size_t cap)
@@ -77,13 +130,19 @@ int root_readlink_at(int dirfd, const char *rel, char *buf, size_t cap)
 
 int root_exists(const struct root *r, const char *rel)
 {
-	return faccessat(r->fd, rel, F_OK, 0) == 0;
+	int fd;
+
+	if (!r->contained)
+		return faccessat(r->fd, rel, F_OK, 0) == 0;
+	fd = root_openat(r, rel, OPEN_RO);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 || fd == -EACCES;
 }
 
 int root_open_dirfd(const struct root *r, const char *rel)
 {
-	int fd = openat(r->fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return root_openat(r, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 DIR *root_opendir(const struct root *r, const char *rel)
@@ -108,9 +167,9 @@ int root_for_each_line(const struct root *r, const char *rel, root_line_cb cb, v
 	unsigned lineno = 0;
 	int skipping = 0, fd, ret = 0;
 
-	fd = openat(r->fd, rel, OPEN_RO);
+	fd = root_openat(r, rel, OPEN_RO);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	for (;;) {
 		ssize_t n = read(fd, buf + have, ROOT_LINE_MAX - have);
 		char *start, *nl;
@@ -169,9 +228,9 @@ int root_file_contains(const struct root *r, const char *rel, const char *needle
 
 	if (nlen == 0 || nlen >= sizeof(buf) / 2)
 		return -EINVAL;
-	fd = openat(r->fd, rel, OPEN_RO);
+	fd = root_openat(r, rel, OPEN_RO);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	for (;;) {
 		ssize_t n = read(fd, buf + keep, sizeof(buf) - keep);
 		size_t total;

@@ -6,6 +6,11 @@
  * return a length or 0 on success and a negative errno on failure; absence
  * (-ENOENT, -ENOTDIR, -ELOOP) is data for the caller, never fatal.
  * Opens use O_NONBLOCK so a FIFO or tty planted in a tree cannot hang us.
+ * Under a root other than "/", links resolve inside it (openat2's
+ * RESOLVE_IN_ROOT): an absolute link in a captured tree or in the real root
+ * of the upgrade phase points into that tree, as after a chroot, never at
+ * the files of the machine running us. The *_at functions take a directory
+ * fd of the tree and resolve as openat does: sysfs links are relative.
  */
 #ifndef VFP_ROOTFS_H
 #define VFP_ROOTFS_H
@@ -16,10 +21,13 @@
 struct root {
 	int fd;			/* O_DIRECTORY fd of the root prefix */
 	const char *path;	/* as given, for messages */
+	int contained;		/* not "/": resolve links inside it */
 };
 
 int root_open(struct root *r, const char *path);
 void root_close(struct root *r);
+/* openat under the root; returns an fd or -errno */
+int root_openat(const struct root *r, const char *rel, int flags);
 
 /* Read at most cap-1 bytes of a small file and NUL-terminate; returns length. */
 int root_read(const struct root *r, const char *rel, char *buf, size_t cap);

@@ -116,3 +116,21 @@ check_survives() {
 	run -0 timeout 20 "$VFP" boot predict --root "$root"
 	grep -q 'state: cannot' "$root/dev/kmsg"
 }
+
+@test "--root: an absolute link in the tree points into the tree, as after a chroot" {
+	root="$(copy_host two-nvidia)"
+	[ ! -e /srv/vfio-preflight-test ] || skip "/srv/vfio-preflight-test exists on this machine"
+	# /etc/modprobe.d/vfio.conf -> /srv/vfio-preflight-test/vfio.conf (absolute)
+	mkdir -p "$root/srv/vfio-preflight-test"
+	mv "$root/etc/modprobe.d/vfio.conf" "$root/srv/vfio-preflight-test/vfio.conf"
+	ln -s /srv/vfio-preflight-test/vfio.conf "$root/etc/modprobe.d/vfio.conf"
+	# /proc/cmdline -> a relative link that climbs above the root: clamped at it
+	mv "$root/proc/cmdline" "$root/cmdline.real"
+	ln -s ../../../../../../../../../../../../cmdline.real "$root/proc/cmdline"
+	check_json "$root"
+	assert_level vfio.ids pass
+	assert_says vfio.ids message "10de:21c4 (1)"
+	assert_says vfio.ids message "/etc/modprobe.d/vfio.conf"
+	# the command line was found: nothing was missing to report
+	assert_level preflight.input pass
+}
