@@ -30,6 +30,34 @@ void display_state(const struct host *h, struct display_state *ds)
 	ds->headless = ds->displays && ds->claimed && !ds->kept && !ds->serial_console;
 }
 
+/*
+ * A claimed display with the same vendor:device as another claimed one
+ * (identical cards), preferring one that is not the boot display: the
+ * card to name when ids= cannot tell them apart. NULL when none.
+ */
+static const struct pci_func *identical_claimed_display(const struct host *h, const struct pci_func *boot)
+{
+	const struct pci_func *found = NULL;
+
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_func *a = &h->pci.v[i];
+
+		if (!pci_is_display(a) || !host_claims(a))
+			continue;
+		for (size_t k = 0; k < h->pci.n; k++) {
+			const struct pci_func *b = &h->pci.v[k];
+
+			if (k != i && pci_is_display(b) && host_claims(b) && a->vendor == b->vendor &&
+			    a->device == b->device) {
+				if (!found || found == boot)
+					found = a;
+				break;
+			}
+		}
+	}
+	return found;
+}
+
 void check_display_headless(const struct host *h, struct check_result *r)
 {
 	struct display_state ds;
@@ -46,11 +74,20 @@ void check_display_headless(const struct host *h, struct check_result *r)
 				  d->boot_vga == 1 ? " (boot display)" : "");
 	}
 	if (ds.headless) {
+		const struct pci_func *twin = identical_claimed_display(h, ds.boot_vga);
+
 		result_set(r, LEVEL_FAIL, "binding leaves the host headless: vfio-pci claims every display (%s) "
 			   "and no serial console is configured", items_end(&claimed));
-		result_hint(r, "keep one display for the host (remove its ID from ids=), or add "
-			    "console=ttyS0,115200 to %s; to get in now, pick the boot entry "
-			    "'(rescue: no GPU passthrough)'", host_cmdline_file_hint(h));
+		if (twin)	/* removing the ID would free both cards: bind one by slot */
+			result_hint(r, "ids= matches by model and takes every %04x:%04x card: remove it from ids= and "
+				    "bind the guest's card by slot (echo vfio-pci > driver_override of each %.*s.* "
+				    "function, in an initramfs-tools init-top script), or add console=ttyS0,115200 to %s",
+				    twin->vendor, twin->device, (int)strlen(twin->slot) - 2, twin->slot,
+				    host_cmdline_file_hint(h));
+		else
+			result_hint(r, "keep one display for the host (remove its ID from ids=), or add "
+				    "console=ttyS0,115200 to %s; to get in now, pick the boot entry "
+				    "'(rescue: no GPU passthrough)'", host_cmdline_file_hint(h));
 		return;
 	}
 	if (!ds.displays) {

@@ -382,9 +382,13 @@ set_cmdline() { printf '%s\n' "$2" >"$1/proc/cmdline"; }
 	assert_says display.headless message "boot display"
 }
 
-@test "display.headless: FAIL when identical cards make the ID list take both" {
+@test "display.headless: FAIL when identical cards make the ID list take both; the fix binds one by slot" {
 	check_json "$(host identical-gpus)"
 	assert_level display.headless fail
+	# removing the ID would free both cards: the hint names the model and the guest's card
+	assert_says display.headless hint "takes every 10de:2204 card"
+	assert_says display.headless hint "driver_override of each 0000:0b:00.* function"
+	[[ "$(hint_of display.headless)" != *"remove its ID from ids="* ]]
 }
 
 @test "display.headless: the predict phase already knows before anything is bound" {
