@@ -77,7 +77,7 @@ void check_group_viable(const struct host *h, struct check_result *r)
 	}
 	if (!host_iommu_active(h)) {
 		result_set(r, LEVEL_FAIL, "no IOMMU groups: a claimed device cannot be assigned (see iommu.kernel)");
-		result_hint(r, "turn the IOMMU on: %s", host_cmdline_file_hint(h));
+		result_hint(r, "turn the IOMMU on first: the fix under iommu.kernel (and iommu.firmware) says how");
 		return;
 	}
 	items_begin(&bad, bad_buf, sizeof(bad_buf));

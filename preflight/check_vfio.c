@@ -222,7 +222,10 @@ void check_vfio_binding(const struct host *h, struct check_result *r)
 	}
 	if (first_bad) {
 		result_set(r, LEVEL_FAIL, "not claimed by vfio-pci: %s", items_end(&bad));
-		if (first_bad->driver[0])
+		if (!host_iommu_active(h))	/* vfio-pci's probe fails on a device without a group */
+			result_hint(r, "vfio-pci cannot take a device while the IOMMU is off (see iommu.kernel): "
+				    "turn it on first, then reboot");
+		else if (first_bad->driver[0])
 			result_hint(r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf (or 'blacklist %s' "
 				    "if no host device needs it), then update-initramfs -u -k all and reboot",
 				    first_bad->driver, first_bad->driver);

@@ -251,6 +251,14 @@ set_cmdline() { printf '%s\n' "$2" >"$1/proc/cmdline"; }
 	assert_says vfio.binding message "bound to no driver"
 }
 
+@test "vfio.binding: with the IOMMU off the fix is the IOMMU, not a softdep (vfio-pci cannot bind)" {
+	check_json "$(host iommu-off-kernel)"
+	assert_level vfio.binding fail
+	assert_says vfio.binding message "is bound to snd_hda_intel"
+	assert_says vfio.binding hint "while the IOMMU is off (see iommu.kernel)"
+	[[ "$(hint_of vfio.binding)" != *softdep* ]]
+}
+
 @test "vfio.binding: driver_override=vfio-pci claims a device without ids=" {
 	root="$(copy_host guide-single-gpu)"
 	rm "$root/etc/modprobe.d/vfio.conf"
@@ -324,6 +332,7 @@ set_cmdline() { printf '%s\n' "$2" >"$1/proc/cmdline"; }
 @test "iommu.group-viable: FAIL when a claimed device has no group because the IOMMU is off" {
 	check_json "$(host iommu-off-kernel)"
 	assert_level iommu.group-viable fail
+	assert_says iommu.group-viable hint "iommu.kernel"
 }
 
 # --- iommu.group-host-devices -----------------------------------------------
