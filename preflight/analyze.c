@@ -136,9 +136,10 @@ static void read_domain_type(struct host *h)
 		str_fmt(h->domain_type, sizeof(h->domain_type), "%s", str_trim(buf));
 }
 
-static int claimed_not_vfio(const struct pci_func *d)
+/* what modules.alias is asked about: claimed functions vfio-pci does not hold yet, and claimed displays */
+static int alias_wanted(const struct pci_func *d)
 {
-	return d->claim != CLAIM_NONE && !modname_eq(d->driver, "vfio_pci");
+	return d->claim != CLAIM_NONE && (!modname_eq(d->driver, "vfio_pci") || pci_is_display(d));
 }
 
 int host_analyze(struct host *h)
@@ -150,10 +151,11 @@ int host_analyze(struct host *h)
 	/*
 	 * In the initramfs, modules.alias is the image's: exactly the drivers
 	 * coldplug can load before vfio-pci. On a running host it lists every
-	 * module on disk, most of which never race, so it is not consulted.
+	 * module on disk: it still says which GPU driver can bind a display
+	 * (radeon cannot take a Navi card), but not what races vfio-pci.
 	 */
-	if ((h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY) && h->n_claimed &&
-	    (err = modalias_scan(h->root, h->kernel_release, &h->pci, claimed_not_vfio, &h->aliases)) < 0)
+	if (h->phase != PHASE_UPGRADE && h->n_claimed &&
+	    (err = modalias_scan(h->root, h->kernel_release, &h->pci, alias_wanted, &h->aliases)) < 0)
 		diag_add(&h->diag, "modules.alias: %s", ERR_TEXT(err));
 	if (index_groups(h) < 0)
 		return -ENOMEM;

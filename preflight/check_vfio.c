@@ -342,7 +342,9 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 		if (!host_claims(d) || !pci_is_display(d))
 			continue;
 		for (m = host_drivers_for(d->vendor); *m != M_COUNT; m++) {
-			if ((seen & (1u << *m)) || !driver_relevant(h, *m))
+			/* by modules.alias when it is there: radeon cannot take a Navi card */
+			if ((seen & (1u << *m)) || !driver_relevant(h, *m) ||
+			    alias_binds(&h->aliases, i, module_names[*m]) == 0)
 				continue;
 			seen |= 1u << *m;
 			if (driver_kept_away(h, module_names[*m], why, sizeof(why))) {
@@ -370,10 +372,13 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 			}
 		}
 	}
-	/* drivers in this initramfs whose aliases match a claimed function */
-	for (size_t i = 0; i < h->aliases.n; i++) {
+	/* drivers in this initramfs whose aliases match a function vfio-pci does not hold */
+	for (size_t i = 0; i < h->aliases.n && (h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY); i++) {
 		const struct alias_hit *a = &h->aliases.v[i];
 		int idx = -1;
+
+		if (modname_eq(h->pci.v[a->dev].driver, "vfio_pci"))
+			continue;
 
 		for (int m = 0; m < M_COUNT; m++)
 			if (modname_eq(a->module, module_names[m]))

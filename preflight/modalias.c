@@ -6,6 +6,7 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,13 +39,9 @@ int alias_match(const char *p, const char *t)
 	return *p == '\0';
 }
 
-#define WANTED_MAX 64
-
 struct scan_ctx {
 	struct alias_hits *out;
-	size_t n;
-	size_t idx[WANTED_MAX];		/* functions asked about */
-	char alias[WANTED_MAX][64];	/* and their modaliases */
+	char alias[ALIAS_SCAN_MAX][64];	/* the modaliases of out->scanned */
 };
 
 static void add_hit(struct alias_hits *out, size_t dev, const char *module)
@@ -52,8 +49,10 @@ static void add_hit(struct alias_hits *out, size_t dev, const char *module)
 	for (size_t i = 0; i < out->n; i++)
 		if (out->v[i].dev == dev && !strcmp(out->v[i].module, module))
 			return;
-	if (out->n == ALIAS_HITS_MAX)
+	if (out->n == ALIAS_HITS_MAX) {
+		out->overflow = 1;
 		return;
+	}
 	out->v[out->n].dev = dev;
 	str_fmt(out->v[out->n].module, sizeof(out->v[out->n].module), "%s", module);
 	out->n++;
@@ -76,9 +75,9 @@ static int on_alias(void *arg, char *line, size_t len, unsigned lineno, int trun
 	module = str_trim(module);
 	if (modname_eq(module, "vfio_pci"))
 		return 0;
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->out->n_scanned; i++)
 		if (alias_match(pattern, c->alias[i]))
-			add_hit(c->out, c->idx[i], module);
+			add_hit(c->out, c->out->scanned[i], module);
 	return 0;
 }
 
@@ -89,25 +88,37 @@ int modalias_scan(const struct root *r, const char *kver, const struct pci_list 
 	char path[160];
 	int err = 0;
 
-	out->n = 0;
-	out->have_aliases = 0;
+	memset(out, 0, sizeof(*out));
 	if (!kver[0])
 		return 0;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->out = out;
-	for (size_t i = 0; i < l->n && c->n < WANTED_MAX; i++)
+	for (size_t i = 0; i < l->n && out->n_scanned < ALIAS_SCAN_MAX; i++)
 		if (want(&l->v[i])) {
-			c->idx[c->n] = i;
-			pci_modalias(&l->v[i], c->alias[c->n], sizeof(c->alias[c->n]));
-			c->n++;
+			pci_modalias(&l->v[i], c->alias[out->n_scanned], sizeof(c->alias[0]));
+			out->scanned[out->n_scanned++] = i;
 		}
-	if (c->n) {
+	if (out->n_scanned) {
 		str_fmt(path, sizeof(path), "lib/modules/%s/modules.alias", kver);
 		err = root_for_each_line(r, path, on_alias, c);
 		out->have_aliases = err == 0;
 	}
 	free(c);
 	return err == -ENOENT || err == -ENOTDIR ? 0 : err;
+}
+
+int alias_binds(const struct alias_hits *hits, size_t dev, const char *module)
+{
+	bool scanned = false;
+
+	for (size_t i = 0; i < hits->n_scanned; i++)
+		scanned |= hits->scanned[i] == dev;
+	if (!hits->have_aliases || hits->overflow || !scanned)
+		return -1;
+	for (size_t i = 0; i < hits->n; i++)
+		if (hits->v[i].dev == dev && modname_eq(hits->v[i].module, module))
+			return 1;
+	return 0;
 }

@@ -13,17 +13,22 @@
 #include "pci.h"
 #include "rootfs.h"
 
-#define ALIAS_HITS_MAX 16
+#define ALIAS_HITS_MAX 32
 
 struct alias_hit {
 	size_t dev;			/* index into the host's pci list */
 	char module[32];
 };
 
+#define ALIAS_SCAN_MAX 64
+
 struct alias_hits {
 	struct alias_hit v[ALIAS_HITS_MAX];
 	size_t n;
 	int have_aliases;		/* modules.alias was readable */
+	int overflow;			/* more hits than v holds */
+	size_t scanned[ALIAS_SCAN_MAX];	/* the functions asked about */
+	size_t n_scanned;
 };
 
 /* "pci:v000010DEd00002204sv00001458sd0000403Bbc03sc00i00" */
@@ -37,5 +42,10 @@ int alias_match(const char *pattern, const char *text);
  */
 int modalias_scan(const struct root *r, const char *kver, const struct pci_list *l,
 		  int (*want)(const struct pci_func *), struct alias_hits *out);
+/*
+ * Can `module` bind function `dev`, by modules.alias? 1 or 0; -1 when
+ * the scan cannot tell (no modules.alias, function not scanned, overflow).
+ */
+int alias_binds(const struct alias_hits *hits, size_t dev, const char *module);
 
 #endif

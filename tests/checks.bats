@@ -467,3 +467,32 @@ image_with_alias() {
 	check_json "$root"
 	assert_level vfio.host-drivers pass
 }
+
+# the serial-console host passes a Navi 21 (1002:73bf): amdgpu drives it, radeon does not
+navi_aliases() {
+	root="$(copy_host serial-console)"
+	printf '%s\n' "alias pci:v00001002d000073BFsv*sd*bc*sc*i* amdgpu" \
+		"alias pci:v00001002d00006798sv*sd*bc*sc*i* radeon" "$@" \
+		>"$root/lib/modules/6.1.0-18-amd64/modules.alias"
+}
+
+@test "vfio.host-drivers: without modules.alias every GPU driver of the vendor is suspect" {
+	check_json "$(host serial-console)"
+	assert_level vfio.host-drivers warn
+	assert_says vfio.host-drivers message "radeon (nothing orders it after vfio-pci)"
+}
+
+@test "vfio.host-drivers: modules.alias rules out a driver that cannot bind the card (radeon and a Navi GPU)" {
+	navi_aliases
+	check_json "$root"
+	assert_level vfio.host-drivers pass
+	assert_says vfio.host-drivers message "amdgpu after vfio-pci (softdep"
+	[[ "$(message_of vfio.host-drivers)" != *radeon* ]]
+}
+
+@test "vfio.host-drivers: modules.alias keeps a driver that can bind the card" {
+	navi_aliases "alias pci:v00001002d000073BFsv*sd*bc03sc*i* radeon"
+	check_json "$root"
+	assert_level vfio.host-drivers warn
+	assert_says vfio.host-drivers message "radeon (nothing orders it after vfio-pci) may take 0000:0c:00.0"
+}
