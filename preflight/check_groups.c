@@ -113,10 +113,17 @@ void check_group_viable(const struct host *h, struct check_result *r)
 	}
 	if (bad.shown || bad.omitted) {
 		result_set(r, LEVEL_FAIL, "IOMMU group not viable: %s", items_end(&bad));
-		if (add.shown)
-			result_hint(r, "add %s to 'options vfio-pci ids=' in /etc/modprobe.d/vfio.conf (the whole card "
-				    "goes to the guest), then run update-initramfs -u -k all%s", items_end(&add),
-				    host_blocker ? "; the group also holds host devices (see iommu.group-host-devices)" : "");
+		const char *also = host_blocker ? "; the group also holds host devices (see iommu.group-host-devices)" : "";
+		const struct vfio_ids *ids = &h->ids;
+
+		/* where the list that takes effect is written: its fix, not the guide's file */
+		if (add.shown && ids->effective >= 0 && ids->src[ids->effective].from_cmdline)
+			result_hint(r, "add %s to vfio-pci.ids= (the whole card goes to the guest): %s%s",
+				    items_end(&add), host_cmdline_file_hint(h), also);
+		else if (add.shown)
+			result_hint(r, "add %s to 'options vfio-pci ids=' in %s (the whole card goes to the guest), "
+				    "then run update-initramfs -u -k all%s", items_end(&add),
+				    ids->effective >= 0 ? ids->src[ids->effective].where : "/etc/modprobe.d/vfio.conf", also);
 		else if (host_blocker)
 			result_hint(r, "the group holds host devices: move the GPU to a slot wired to the CPU "
 				    "(see iommu.group-host-devices)");

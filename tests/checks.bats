@@ -308,6 +308,17 @@ set_cmdline() { printf '%s\n' "$2" >"$1/proc/cmdline"; }
 	assert_says iommu.group-viable hint "10de:0fbc"
 }
 
+@test "iommu.group-viable: the fix edits the list that takes effect (vfio-pci.ids= on the command line)" {
+	root="$(copy_host laptop-nonviable)"
+	sed -i '/^options vfio-pci/d' "$root/etc/modprobe.d/vfio.conf"
+	sed -i 's/$/ vfio-pci.ids=10de:1392/' "$root/proc/cmdline"
+	check_json "$root"
+	assert_level iommu.group-viable fail
+	assert_says iommu.group-viable hint "add 10de:0fbc to vfio-pci.ids="
+	assert_says iommu.group-viable hint "/etc/default/grub, then run update-grub"
+	[[ "$(hint_of iommu.group-viable)" != *modprobe.d* ]]
+}
+
 @test "iommu.group-viable: FAIL naming Turing's USB and UCSI functions and their IDs when only two are listed" {
 	check_json "$(host turing-four-functions)"
 	assert_level iommu.group-viable fail
