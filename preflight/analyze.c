@@ -39,6 +39,18 @@ const char *host_cmdline_file_hint(const struct host *h)
 		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then run update-grub";
 }
 
+unsigned host_platform_vendor(const struct host *h)
+{
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_func *d = &h->pci.v[i];
+
+		if (!strcmp(d->slot, "0000:00:00.0") && (d->class >> 8) == 0x0600 &&
+		    (d->vendor == 0x8086 || d->vendor == 0x1022))
+			return d->vendor;
+	}
+	return 0;
+}
+
 /* With vfio-pci built in, modprobe.d never reaches it: only the cmdline counts. */
 static void settle_effective_ids(struct host *h)
 {

@@ -6,6 +6,16 @@
 
 #include <string.h>
 
+/* what the firmware setup calls the IOMMU on this platform (by its host bridge) */
+static const char *firmware_switch(const struct host *h)
+{
+	switch (host_platform_vendor(h)) {
+	case 0x8086: return "Intel VT-d";
+	case 0x1022: return "AMD IOMMU / AMD-Vi (with SVM)";
+	}
+	return "Intel VT-d, or AMD IOMMU / AMD-Vi (with SVM),";
+}
+
 void check_iommu_firmware(const struct host *h, struct check_result *r)
 {
 	if (h->has_dmar)
@@ -20,7 +30,7 @@ void check_iommu_firmware(const struct host *h, struct check_result *r)
 		result_hint(r, "check the firmware setup: Intel VT-d, or AMD IOMMU / AMD-Vi, must be enabled");
 	} else {
 		result_set(r, LEVEL_FAIL, "no DMAR or IVRS ACPI table: the IOMMU is disabled in firmware");
-		result_hint(r, "enable Intel VT-d, or AMD IOMMU / AMD-Vi (with SVM), in the firmware setup, then reboot");
+		result_hint(r, "enable %s in the firmware setup, then reboot", firmware_switch(h));
 	}
 }
 
@@ -53,8 +63,15 @@ void check_iommu_kernel(const struct host *h, struct check_result *r)
 	if (!h->has_dmar && !h->has_ivrs && h->acpi == TRI_YES) {
 		result_set(r, LEVEL_FAIL, "IOMMU not active: no IOMMU groups, and the firmware has it off "
 			   "(see iommu.firmware)");
-		result_hint(r, "enable VT-d / AMD-Vi in the firmware setup first; then add intel_iommu=on "
-			    "(Intel) to %s", file);
+		if (host_platform_vendor(h) == 0x1022)	/* amd_iommu needs no parameter */
+			result_hint(r, "enable %s in the firmware setup; the kernel then turns it on by itself",
+				    firmware_switch(h));
+		else if (intel && !strcmp(intel, "on"))
+			result_hint(r, "enable %s in the firmware setup: intel_iommu=on is already on the command "
+				    "line and takes effect once the firmware has it on", firmware_switch(h));
+		else
+			result_hint(r, "enable %s in the firmware setup first; then add intel_iommu=on iommu=pt "
+				    "(Intel) to %s", firmware_switch(h), file);
 	} else if (intel && strcmp(intel, "off") == 0) {
 		result_set(r, LEVEL_FAIL, "IOMMU not active: intel_iommu=off is on the kernel command line");
 		result_hint(r, "replace intel_iommu=off with intel_iommu=on iommu=pt in %s, and reboot", file);

@@ -122,5 +122,7 @@ size_t host_group_end(const struct host *h, size_t start);
 const char *dev_label(const struct pci_func *d, char *buf, size_t cap);
 /* where the kernel command line is configured, for hints */
 const char *host_cmdline_file_hint(const struct host *h);
+/* the CPU platform, from the vendor of the host bridge at 0000:00:00.0: 0x8086, 0x1022 or 0 */
+unsigned host_platform_vendor(const struct host *h);
 
 #endif

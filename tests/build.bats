@@ -16,7 +16,7 @@ load test_helper/common
 }
 
 # Issue 2 asks for <= 40 KiB; with every check, the upgrade phase and the
-# rescue one-shot writer the binary is ~65.9 KiB (see README "What it costs"),
+# rescue one-shot writer the binary is ~66.4 KiB (see README "What it costs"),
 # so this guards against growth and says the budget is not met.
 @test "build: the boot binary stays within its 68 KiB ceiling (the 40 KiB budget is not met)" {
 	size="$(stat -c %s "$REPO/preflight/vfio-preflight")"

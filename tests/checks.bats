@@ -23,10 +23,24 @@ set_cmdline() { printf '%s\n' "$2" >"$1/proc/cmdline"; }
 	assert_says iommu.firmware message "IVRS"
 }
 
-@test "iommu.firmware: FAIL when neither DMAR nor IVRS exists, with the firmware hint" {
+@test "iommu.firmware: FAIL when neither DMAR nor IVRS exists, naming the Intel switch on an Intel host" {
 	check_json "$(host iommu-off-firmware)"
 	assert_level iommu.firmware fail
-	assert_says iommu.firmware hint "firmware setup"
+	assert_says iommu.firmware hint "enable Intel VT-d in the firmware setup"
+	# intel_iommu=on is already there: the kernel fix does not ask for it again
+	assert_level iommu.kernel fail
+	assert_says iommu.kernel hint "intel_iommu=on is already on the command line"
+}
+
+@test "iommu.firmware: on an AMD host (AMD host bridge) the fix names AMD-Vi and no parameter" {
+	sed 's/^dev 00:00.0 8086:3ec2 /dev 00:00.0 1022:1480 /; s/ intel_iommu=on//' \
+		"$REPO/tests/hosts/iommu-off-firmware.host" >"$BATS_TEST_TMPDIR/amd.host"
+	"$REPO/tests/mkfixture" "$BATS_TEST_TMPDIR/amd.host" "$BATS_TEST_TMPDIR/amd" >/dev/null
+	check_json "$BATS_TEST_TMPDIR/amd"
+	assert_level iommu.firmware fail
+	assert_says iommu.firmware hint "enable AMD IOMMU / AMD-Vi (with SVM) in the firmware setup"
+	assert_says iommu.kernel hint "the kernel then turns it on by itself"
+	[[ "$(hint_of iommu.kernel)" != *intel_iommu* ]]
 }
 
 @test "iommu.firmware: NOTE when no ACPI tables are visible at all" {
