@@ -57,7 +57,7 @@ $(ASAN_BIN): $(SRC_MAIN) preflight/pci_libpci.c $(HDRS)
 		$(WARN) $(CPPFLAGS) -DHAVE_LIBPCI -o $@ $(SRC_MAIN) preflight/pci_libpci.c -lpci
 
 fuzz: $(FUZZERS)
-preflight/fuzz/fuzz-%: preflight/fuzz/fuzz_%.c $(SRC_CORE) $(HDRS)
+preflight/fuzz/fuzz-%: preflight/fuzz/fuzz_%.c $(SRC_CORE) $(HDRS) $(wildcard preflight/fuzz/*.h)
 	$(CLANG) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) \
 		-Wno-missing-prototypes $(CPPFLAGS) -Ipreflight -o $@ $< $(SRC_CORE)
 

@@ -1,21 +1,19 @@
 /* libFuzzer target: the kernel command line parser and its queries. */
 #include "cmdline.h"
+#include "fuzz_text.h"
 #include "snapshot.h"
 
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct cmdline c;	/* 16 KiB of slots: keep it off the stack */
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	size_t pos = 0;
 
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	{
 		/* the snapshot comparison of configured and booted parameters */
 		static char a[4096], b[4096], d[4096];

@@ -1,4 +1,5 @@
 /* libFuzzer target: vfio-pci ids= lists, parsed and matched. */
+#include "fuzz_text.h"
 #include "modalias.h"
 #include "pci.h"
 #include "vfio_ids.h"
@@ -11,12 +12,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vfio_ids ids;
 	struct pci_func dev;
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	memset(&ids, 0, sizeof(ids));
 	pci_func_init(&dev);
 	dev.vendor = 0x10de;
