@@ -91,6 +91,12 @@ grub_generate() {
 		grub_env "$1" "$GEN"
 }
 
+# generated NAME: a fresh copy of fixture NAME in $dir, the generator's output in $dir/out.cfg
+generated() {
+	dir=$(fixture "$1")
+	grub_generate "$dir" >"$dir/out.cfg"
+}
+
 # linux_args CFG: the arguments after "ro" of every linux line, one a line
 linux_args() {
 	sed -n 's/^\tlinux\t[^ ]* root=[^ ]* ro //p' "$1"
@@ -212,21 +218,18 @@ sdboot_setup() {
 # --- GRUB generator --------------------------------------------------------------
 
 @test "grub: Proxmox-style /etc/default/grub gives the golden rescue entries" {
-	dir=$(fixture grub-proxmox)
-	grub_generate "$dir" >"$dir/out.cfg"
+	generated grub-proxmox
 	same "$FIX/grub-proxmox/expected.cfg" "$dir/out.cfg"
 }
 
 @test "grub: Proxmox-style output passes grub-script-check" {
 	command -v grub-script-check || skip "grub-script-check not installed (apt-get install grub-common)"
-	dir=$(fixture grub-proxmox)
-	grub_generate "$dir" >"$dir/out.cfg"
+	generated grub-proxmox
 	run -0 grub-script-check "$dir/out.cfg"
 }
 
 @test "grub: Proxmox-style entries strip exactly the passthrough parameters" {
-	dir=$(fixture grub-proxmox)
-	grub_generate "$dir" >"$dir/out.cfg"
+	generated grub-proxmox
 	run -0 linux_args "$dir/out.cfg"
 	# removed: intel_iommu=on iommu=pt pcie_acs_override=downstream,multifunction
 	#          video=vesafb:off,efifb:off initcall_blacklist=sysfb_init
@@ -238,21 +241,18 @@ sdboot_setup() {
 }
 
 @test "grub: Debian-style /etc/default/grub with a grub.d drop-in gives the golden rescue entries" {
-	dir=$(fixture grub-debian)
-	grub_generate "$dir" >"$dir/out.cfg"
+	generated grub-debian
 	same "$FIX/grub-debian/expected.cfg" "$dir/out.cfg"
 }
 
 @test "grub: Debian-style output passes grub-script-check" {
 	command -v grub-script-check || skip "grub-script-check not installed (apt-get install grub-common)"
-	dir=$(fixture grub-debian)
-	grub_generate "$dir" >"$dir/out.cfg"
+	generated grub-debian
 	run -0 grub-script-check "$dir/out.cfg"
 }
 
 @test "grub: Debian-style entries strip exactly the passthrough parameters" {
-	dir=$(fixture grub-debian)
-	grub_generate "$dir" >"$dir/out.cfg"
+	generated grub-debian
 	run -0 linux_args "$dir/out.cfg"
 	# removed: amd_iommu=force_isolation iommu=pt vfio_pci.ids=1002:73bf,1002:ab28
 	#          vfio-pci.disable_vga=1 video=efifb:off
@@ -264,8 +264,7 @@ sdboot_setup() {
 }
 
 @test "grub: one entry per kernel, newest first, with ids vfio-preflight-rescue-KVER" {
-	dir=$(fixture grub-debian)
-	grub_generate "$dir" >"$dir/out.cfg"
+	generated grub-debian
 	run -0 grep '^menuentry ' "$dir/out.cfg"
 	[ "${#lines[@]}" -eq 2 ]
 	[[ "${lines[0]}" == "menuentry 'Debian GNU/Linux, with Linux 6.1.0-18-amd64 (rescue: no GPU passthrough)' "*" \$menuentry_id_option 'vfio-preflight-rescue-6.1.0-18-amd64' {" ]]
@@ -273,14 +272,12 @@ sdboot_setup() {
 }
 
 @test "grub: a half-installed kernel (*.dpkg-tmp) gets no entry" {
-	dir=$(fixture grub-debian)
-	grub_generate "$dir" >"$dir/out.cfg"
+	generated grub-debian
 	run ! grep -F 'dpkg-tmp' "$dir/out.cfg"
 }
 
 @test "grub: boots the same kernel and initrd files 10_linux would" {
-	dir=$(fixture grub-proxmox)
-	grub_generate "$dir" >"$dir/out.cfg"
+	generated grub-proxmox
 	run -0 grep -c "^	linux	/boot/vmlinuz-6.8.12-4-pve root=/dev/sda3 ro " "$dir/out.cfg"
 	run -0 grep -c "^	initrd	/boot/initrd.img-6.8.12-4-pve\$" "$dir/out.cfg"
 }
