@@ -372,8 +372,11 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 			}
 		}
 	}
-	/* drivers in this initramfs whose aliases match a function vfio-pci does not hold */
-	for (size_t i = 0; i < h->aliases.n && (h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY); i++) {
+	/* drivers in this initramfs whose aliases match a function vfio-pci does not hold; on a
+	 * running host modules.alias lists every module on disk, which says nothing of a race */
+	bool in_initramfs = h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY;
+
+	for (size_t i = 0; in_initramfs && i < h->aliases.n; i++) {
 		const struct alias_hit *a = &h->aliases.v[i];
 		int idx = -1;
 
