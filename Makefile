@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vfio-preflight - plain-variable Makefile; DESTDIR and PREFIX on every install line.
 VERSION    = 0.1
 PREFIX    ?= /usr
@@ -16,23 +17,19 @@ CLANG     ?= clang
 WARN       = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes
 # klibc's own headers trip -Wshadow (abs, labs), so only the glibc builds use it
 WARN_HOST  = $(WARN) -Wshadow
-CPPFLAGS  += -D_GNU_SOURCE -DVERSION=\"$(VERSION)\"
+CPPFLAGS  += -Ipreflight -D_GNU_SOURCE -DVERSION=\"$(VERSION)\"
 
-SRC_CORE = preflight/rootfs.c preflight/out.c preflight/strbuf.c preflight/format.c preflight/diag.c preflight/cmdline.c \
-           preflight/vfio_ids.c preflight/modprobe.c preflight/pci_common.c preflight/sort.c preflight/pci_sysfs.c \
-           preflight/host.c preflight/analyze.c preflight/checks.c preflight/check_iommu.c \
-           preflight/check_vfio.c preflight/check_groups.c preflight/check_display.c \
-           preflight/check_input.c preflight/render_kmsg.c preflight/render_text.c \
-           preflight/render_json.c preflight/render_env.c preflight/snapshot.c preflight/check_upgrade.c preflight/modalias.c \
-           preflight/grubenv.c preflight/efivar.c preflight/esp.c preflight/rescue_select.c
+# every .c under preflight/ (and its subfolders but fuzz/) except the two entry points:
+# a new file is built without touching this line
+SRC_CORE = $(sort $(filter-out preflight/main.c preflight/pci_libpci.c, \
+             $(wildcard preflight/*.c) $(filter-out preflight/fuzz/%,$(wildcard preflight/*/*.c))))
 SRC_MAIN = $(SRC_CORE) preflight/main.c
-HDRS     = $(wildcard preflight/*.h)
+HDRS     = $(wildcard preflight/*.h) $(filter-out preflight/fuzz/%,$(wildcard preflight/*/*.h))
 
 BIN       = preflight/vfio-preflight
 HOST_BIN  = preflight/vfio-preflight-host
 ASAN_BIN  = preflight/vfio-preflight-asan
-FUZZERS   = preflight/fuzz/fuzz-cmdline preflight/fuzz/fuzz-modprobe preflight/fuzz/fuzz-ids \
-            preflight/fuzz/fuzz-uevent preflight/fuzz/fuzz-grubenv preflight/fuzz/fuzz-format
+FUZZERS   = $(patsubst preflight/fuzz/fuzz_%.c,preflight/fuzz/fuzz-%,$(wildcard preflight/fuzz/fuzz_*.c))
 
 all: $(BIN)
 

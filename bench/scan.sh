@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The busybox-sh baseline of bench/run: the scan a shell-script preflight would
 # do, fork-free (builtins only): every function's uevent and iommu_group.
 # usage: busybox sh bench/scan.sh ROOT

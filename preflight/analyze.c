@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * analyze.c - derive what the configuration does to the devices: which
  * ones vfio-pci claims, which ids match, and the devices of each group.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_display.c - does the host keep a console once vfio-pci has the
  * GPUs, and can the claimed GPUs be reset between guest runs.

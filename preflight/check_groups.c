@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_groups.c - can each passthrough group be handed to a VM, and
  * does handing it over take devices the host needs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_input.c - report what was ignored while reading the host, so a
  * garbage line in modprobe.d is named instead of silently skipped.

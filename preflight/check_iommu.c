@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_iommu.c - is the IOMMU on in firmware and kernel, does it remap
  * interrupts, and is isolation weakened by the ACS override.

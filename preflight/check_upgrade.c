@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_upgrade.c - after an upgrade or an edit, does the boot match the
  * configuration on disk? Run at local-bottom, with the real root mounted:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_vfio.c - are the vfio modules there, are the ids right, did
  * vfio-pci get every device it should, and can a host GPU driver race it.

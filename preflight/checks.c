@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * checks.c - the check table, running it, and the result helpers.
  */

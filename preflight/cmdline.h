@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmdline.h - the kernel command line as the kernel itself splits it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * diag.h - problems found in the input (bad lines, unreadable files,
  * truncated values). They never stop a run; they are reported as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * efivar.c - read, write and delete string EFI variables in efivarfs.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * efivar.h - EFI variables through efivarfs under a root prefix.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * esp.c - GPT scan for EFI system partitions; mount, visit, unmount.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * esp.h - find EFI system partitions by their GPT type and mount them.
  *

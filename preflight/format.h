@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * format.h - the printf subset the messages use, into bounded buffers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grubenv.c - check, read and rewrite a GRUB environment block.
  */

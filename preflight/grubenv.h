@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grubenv.h - GRUB environment blocks (grubenv), edited in memory and in place.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * host.h - one snapshot of everything the checks look at.
  *

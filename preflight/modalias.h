@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * modalias.h - which modules of this kernel would bind a PCI function.
  *

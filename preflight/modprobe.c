@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * modprobe.c - collect and parse modprobe.d directives.
  */

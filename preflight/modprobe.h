@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * modprobe.h - modprobe.d configuration, read the way kmod reads it.
  *

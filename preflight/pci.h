@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pci.h - the PCI functions of a host and the access methods that read them.
  *

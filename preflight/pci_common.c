@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pci_common.c - device table housekeeping shared by every access method.
  */

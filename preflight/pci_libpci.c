@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pci_libpci.c - the libpci access method, for host builds only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pci_sysfs.c - the direct sysfs access method (what the static binary uses).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * render.h - the ways a report leaves the program: a human table, JSON
  * for scripts, kernel-ring records for `dmesg | grep vfio-preflight`, and

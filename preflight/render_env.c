@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * render_env.c - KEY='value' lines for the initramfs scripts, quoted so
  * that `. file` in busybox ash is safe whatever a message contains.

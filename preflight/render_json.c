@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * render_json.c - one JSON object for scripts; the schema is a contract
  * (see vfio-preflight(8)): verdict, iommu_active, headless, checks,

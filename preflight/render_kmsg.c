@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * render_kmsg.c - write verdicts to the kernel ring.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * render_text.c - the human report: one line per check, a fix under
  * every line that is not a pass, the devices vfio-pci takes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rescue_select.c - the "rescue" command: set, clear or show the one-shot
  * boot of the rescue entry (systemd-boot LoaderEntryOneShot, GRUB

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rootfs.c - bounded, non-blocking file reads under a root prefix.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rootfs.h - every file access of the preflight, relative to a root prefix.
  *

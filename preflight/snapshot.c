@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * snapshot.c - normalize and compare the vfio-relevant boot configuration.
  */

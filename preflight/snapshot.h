@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * snapshot.h - the vfio-relevant boot configuration as normalized text.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sort.c - bottom-up merge sort of 64-bit keys.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vfio_ids.c - parse and match vfio-pci ids= entries.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vfio_ids.h - vfio-pci's ids= list: parsing and matching.
  *

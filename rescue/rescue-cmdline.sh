@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vfio-preflight: rescue kernel command line rules (POSIX sh library).
 #
 # Installed as /usr/share/vfio-preflight/rescue-cmdline.sh and sourced by the

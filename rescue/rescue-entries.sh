@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vfio-preflight: systemd-boot rescue loader entries (POSIX sh library).
 #
 # Installed as /usr/share/vfio-preflight/rescue-entries.sh and sourced, after

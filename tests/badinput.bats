@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Never break a boot: bad, missing and hostile input gets a clear message and
 # a verdict, never a crash, a hang or a loop. Every run is bounded by timeout.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The boot binary as built: static klibc, stripped, within budget; the install.
 
 load test_helper/common

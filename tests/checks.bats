@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every check, in its pass form and its non-pass forms, on fixture hosts
 # modelled on real passthrough machines (tests/hosts/*.host).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The command-line contract: exit codes, --root, the JSON schema, the text report.
 
 load test_helper/common

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The device table equals lspci's reading of the same tree, and the libpci
 # access method's, on every fixture host.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The fake root trees built by tests/mkfixture from tests/hosts/*.host must read like the
 # kernel's own sysfs/procfs: lspci (a reader we did not write) must see exactly the
 # described machine, and every file and link must agree with every other.

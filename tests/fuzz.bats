@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bounded libFuzzer runs over every parser (ASan + UBSan), seeded from the
 # corpus in preflight/fuzz/corpus. FUZZ_SECONDS sets the time per target.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The kernel-ring writer, against a regular file standing in for /dev/kmsg.
 
 load test_helper/common

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # "vfio-preflight rescue": the one-shot boot of the rescue entry. grubenv
 # editing (GRUB next_entry), EFI variables (systemd-boot LoaderEntryOneShot)
 # against a fake efivars directory, entry selection on Proxmox and plain

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Rescue entries: the cmdline rules (rescue/rescue-cmdline.sh), the GRUB
 # generator (rescue/grub.d/42_vfio-preflight-rescue) and the systemd-boot /
 # proxmox-boot-tool kernel hooks (rescue/kernel/*/zz-vfio-preflight-rescue).

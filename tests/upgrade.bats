@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The local-bottom phase: does the boot match the configuration on disk?
 # An "image" tree (what the initramfs holds) against a "root" tree (the real
 # root at ${rootmnt}), both built from a fixture host.

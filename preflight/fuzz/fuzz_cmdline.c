@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the kernel command line parser and its queries. */
 #include "cmdline.h"
 #include "fuzz_text.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: the message formatter against the C library's
  * snprintf. The input picks literals, conversions (flags, width,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: GRUB environment blocks. Any 1024 bytes are checked,
  * read and edited; an edit of a valid block must leave a valid block of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: vfio-pci ids= lists, parsed and matched. */
 #include "fuzz_text.h"
 #include "modalias.h"

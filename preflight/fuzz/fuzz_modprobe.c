@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: modprobe.d parsing through the real file path
  * (continuations, comments, binary junk, overlong lines), then every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_text.h - the fuzz input as a NUL-terminated string, as the parsers take it. */
 #ifndef VFP_FUZZ_TEXT_H
 #define VFP_FUZZ_TEXT_H

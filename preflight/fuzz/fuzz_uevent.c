@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: sysfs uevent and iommu_group link parsing. */
 #include "fuzz_text.h"
 #include "pci.h"

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck disable=SC2154 # $output and $status are set by bats' run
 # Common setup for the bats suite: where the binary is, fixture hosts built
 # once per run from tests/hosts/*.host, and JSON helpers.
