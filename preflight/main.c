@@ -10,7 +10,7 @@
 #include "checks.h"
 #include "host.h"
 #include "render.h"
-#include "rescue_select.h"
+#include "rescue/select.h"
 #include "snapshot.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  * read and edited; an edit of a valid block must leave a valid block of
  * the same size with the value readable back.
  */
-#include "grubenv.h"
+#include "rescue/grubenv.h"
 
 #include <stdint.h>
 #include <stdlib.h>

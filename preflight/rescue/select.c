@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * rescue_select.c - the "rescue" command: set, clear or show the one-shot
+ * select.c - the "rescue" command: set, clear or show the one-shot
  * boot of the rescue entry (systemd-boot LoaderEntryOneShot, GRUB
- * next_entry). See rescue_select.h for the contract.
+ * next_entry). See select.h for the contract.
  */
 #include "format.h"
-#include "rescue_select.h"
+#include "select.h"
 #include "out.h"
 #include "diag.h"
 #include "efivar.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * rescue_select.h - "vfio-preflight rescue": pick the rescue boot entry of
+ * select.h - "vfio-preflight rescue": pick the rescue boot entry of
  * the running kernel for the next boot only, undo that, or show it.
  *
  *   vfio-preflight rescue --next-boot|--clear|--status [--auto]
