@@ -109,7 +109,33 @@ install: $(BIN)
 uninstall:
 	rm -f $(INSTALLED)
 
+# The Debian package, built without root (Rules-Requires-Root: no) from a
+# copy of the tree's tracked and unignored files, so a dirty build tree never
+# leaks in and debian/'s build output stays out of the checkout.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB      = dist/vfio-preflight_$(VERSION)_$(DEB_ARCH).deb
+deb:
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+		{ echo "make deb: debian/changelog says $$v, the Makefile VERSION $(VERSION)" >&2; exit 1; }
+	rm -rf dist/build && mkdir -p dist/build/vfio-preflight-$(VERSION)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+			tar -c --null -T - -f - | tar -x -C dist/build/vfio-preflight-$(VERSION); \
+	else \
+		tar -c --exclude=./dist --exclude=./.git -f - . | tar -x -C dist/build/vfio-preflight-$(VERSION); \
+	fi
+	cd dist/build/vfio-preflight-$(VERSION) && dpkg-buildpackage -us -uc -b --no-sign >../build.log 2>&1 || \
+		{ tail -30 ../build.log >&2; exit 1; }
+	mv dist/build/vfio-preflight_$(VERSION)_$(DEB_ARCH).deb $(DEB)
+	rm -rf dist/build
+	@echo "built $(DEB)"
+
+lintian: deb
+	lintian --fail-on error,warning --info $(DEB)
+
 clean:
 	rm -f $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
+	rm -rf dist
 
-.PHONY: all host asan fuzz deps check bench install uninstall clean
+.PHONY: all host asan fuzz deps check bench install uninstall clean deb lintian
