@@ -67,9 +67,10 @@ load test_helper/common
 	command -v groff >/dev/null || skip "groff not installed"
 	run -0 groff -man -Tutf8 -ww -z "$REPO/preflight/vfio-preflight.8"
 	[ -z "$output" ]
-	for id in iommu.firmware iommu.kernel iommu.interrupt-remapping vfio.modules vfio.ids vfio.binding \
-		vfio.host-drivers iommu.group-viable iommu.group-host-devices security.acs-override \
-		display.headless gpu.reset preflight.input; do
-		grep -q "$id" "$REPO/preflight/vfio-preflight.8" || { echo "man page lacks $id"; return 1; }
+	local id ids
+	ids="$( (check_ids check && check_ids upgrade) | sort -u)"
+	[ "$(wc -l <<<"$ids")" -ge 16 ]
+	for id in $ids; do
+		grep -q "^\\.B $id\$" "$REPO/preflight/vfio-preflight.8" || { echo "man page lacks $id"; return 1; }
 	done
 }

@@ -67,3 +67,16 @@ assert_says() {
 	echo "check $id: $field does not contain '$text': $got" >&2
 	return 1
 }
+
+# check_ids PHASE: the ids of preflight/checks.c's check_table that run in PHASE
+# (check, predict, verify: the runtime rows; upgrade), in table order. Lists of
+# ids in tests come from here, so a new row is tested without editing them.
+check_ids() {
+	local mask=PHASES_RUNTIME
+	[ "$1" = upgrade ] && mask=PHASES_UPGRADE
+	awk -v mask="$mask" '
+		/^const struct check check_table\[\]/ { t = 1; next }
+		t && /^};/ { exit }
+		t && /^[ \t]*\{ "/ && index($0, mask) { split($0, f, "\""); print f[2] }
+	' "$REPO/preflight/checks.c"
+}
