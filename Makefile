@@ -67,6 +67,10 @@ check: $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
 bench: $(BIN)
 	bash bench/run
 
+# the check and the IOMMU groups on bundled example hosts and on this machine
+demo: $(BIN)
+	demo/run
+
 INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8 \
 	$(DESTDIR)$(INITRAMFS)/hooks/vfio-preflight \
 	$(DESTDIR)$(INITRAMFS)/scripts/init-top/00-vfio-preflight \
@@ -138,4 +142,4 @@ clean:
 	rm -f $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
 	rm -rf dist
 
-.PHONY: all host asan fuzz deps check bench install uninstall clean deb lintian
+.PHONY: all host asan fuzz deps check bench demo install uninstall clean deb lintian

@@ -12,6 +12,8 @@
 #include "render.h"
 #include "rescue/select.h"
 #include "snapshot.h"
+#include "pci_topology.h"
+#include "render_groups.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +36,7 @@ struct options {
 	enum phase phase;
 	const struct pci_backend *backend;
 	bool json, kmsg, color, no_color;
+	bool all;		/* groups: every group, not only passthrough ones */
 };
 
 static void usage(int fd)
@@ -43,6 +46,7 @@ static void usage(int fd)
 	      "                            [--backend sysfs|libpci] [--no-color]\n"
 	      "       vfio-preflight boot predict|verify [--root DIR] [--state-dir DIR]\n"
 	      "       vfio-preflight boot upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]\n"
+	      "       vfio-preflight groups [--root DIR] [--all] [--backend sysfs|libpci] [--no-color]\n"
 	      "       vfio-preflight snapshot [--root DIR]\n"
 	      "       vfio-preflight status [--root DIR] [--state-dir DIR] [--json]\n"
 	      "       vfio-preflight rescue --next-boot|--clear|--status [--auto] [--root DIR] [...]\n"
@@ -82,6 +86,7 @@ static int parse_backend(const char *s, const struct pci_backend **b)
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
+	bool backend_given = false;
 	int i = 1;
 
 	o->root = "/";
@@ -96,7 +101,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -EINVAL;
 	}
 	if (!strcmp(o->command, "check") || !strcmp(o->command, "boot") || !strcmp(o->command, "status") ||
-	    !strcmp(o->command, "snapshot")) {
+	    !strcmp(o->command, "snapshot") || !strcmp(o->command, "groups")) {
 		/* known command */
 	} else {
 		return -EINVAL;
@@ -108,6 +113,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->json = true;
 		} else if (!strcmp(a, "--kmsg")) {
 			o->kmsg = true;
+		} else if (!strcmp(a, "--all") && !strcmp(o->command, "groups")) {
+			o->all = true;
 		} else if (!strcmp(a, "--no-color")) {
 			o->no_color = true;
 		} else if (!strcmp(a, "--root") && val) {
@@ -124,6 +131,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->rootmnt = val;
 			i++;
 		} else if (!strcmp(a, "--backend") && val) {
+			backend_given = true;
 			if (parse_backend(val, &o->backend) < 0) {
 				err_printf("vfio-preflight: backend '%s' is not built in\n", val);
 				return -EINVAL;
@@ -134,6 +142,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -EINVAL;
 		}
 	}
+#ifdef HAVE_LIBPCI
+	/* groups shows names: pci.ids through libpci unless told otherwise */
+	if (!strcmp(o->command, "groups") && !backend_given)
+		o->backend = &pci_backend_libpci;
+#else
+	(void)backend_given;
+#endif
 	if (o->phase == PHASE_UPGRADE && !o->rootmnt) {
 		err_printf("vfio-preflight: boot upgrade needs --rootmnt DIR\n");
 		return -EINVAL;
@@ -261,6 +276,32 @@ static int cmd_snapshot(const struct root *r)
 	return err;
 }
 
+/* the IOMMU groups as a tree; 1 when a passthrough group is not viable */
+static int cmd_groups(const struct options *o, const struct root *r)
+{
+	struct host_options hopt = { .phase = PHASE_CHECK, .backend = o->backend };
+	struct host *h = malloc(sizeof(*h));
+	size_t *parent = NULL;
+	struct out out;
+	int err;
+
+	if (!h)
+		return -ENOMEM;
+	err = host_load(h, r, &hopt);
+	if (!err && !(parent = malloc((h->pci.n + 1) * sizeof(*parent))))
+		err = -ENOMEM;
+	if (!err) {
+		pci_parents(r, &h->pci, parent);	/* no links: every function on a root bus */
+		out_init(&out, STDOUT_FILENO);
+		err = render_groups(&out, h, parent, o->all, o->color);
+		out_flush(&out);
+		host_free(h);
+	}
+	free(parent);
+	free(h);
+	return err;
+}
+
 static int run(const struct options *o, const struct root *r)
 {
 	struct host_options hopt = { .phase = o->phase, .backend = o->backend };
@@ -358,7 +399,7 @@ int main(int argc, char **argv)
 		return ret < 0 ? EXIT_INTERNAL : EXIT_PASS;
 	}
 	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	ret = run(&o, &r);
+	ret = !strcmp(o.command, "groups") ? cmd_groups(&o, &r) : run(&o, &r);
 	root_close(&r);
 	if (ret < 0) {
 		err_printf("vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
