@@ -18,11 +18,13 @@ load test_helper/common
 
 # Issue 2 asks for <= 40 KiB; with every check, the upgrade phase and the
 # rescue one-shot writer the binary is ~66.4 KiB (see README "What it costs"),
-# so this guards against growth and says the budget is not met.
-@test "build: the boot binary stays within its 68 KiB ceiling (the 40 KiB budget is not met)" {
+# so this guards against growth and says the budget is not met. `groups` (the
+# package installs this one binary, so the command lives in it) added 3.5 KiB:
+# the ceiling is 72 KiB since.
+@test "build: the boot binary stays within its 72 KiB ceiling (the 40 KiB budget is not met)" {
 	size="$(stat -c %s "$REPO/preflight/vfio-preflight")"
 	echo "# size: $size bytes (budget 40960)" >&3
-	[ "$size" -le 69632 ]
+	[ "$size" -le 73728 ]
 }
 
 @test "bench: make bench measures against lspci -nk and busybox sh and prints the ratios" {
