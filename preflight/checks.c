@@ -4,6 +4,7 @@
  */
 #include "format.h"
 #include "checks.h"
+#include "macro.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -28,25 +29,38 @@ const struct check check_table[] = {
 	{ "initramfs.vfio-modules",	check_image_modules,		PHASES_UPGRADE },
 	{ "preflight.input",		check_input,			PHASES_RUNTIME | PHASES_UPGRADE },
 };
-const size_t check_count = sizeof(check_table) / sizeof(check_table[0]);
+const size_t check_count = ARRAY_SIZE(check_table);
 
-static const char *const level_names[] = { "pass", "note", "warn", "fail" };
-static const char *const level_tags[] = { "PASS", "NOTE", "WARN", "FAIL" };
+/* everything a level is, wherever it is shown; kmsg priorities as <linux/kern_levels.h> */
+static const struct {
+	const char *name, *tag, *color;
+	int kmsg_priority;
+} levels[] = {
+	[LEVEL_PASS] = { "pass", "PASS", "\033[32m", 6 },	/* KERN_INFO */
+	[LEVEL_NOTE] = { "note", "NOTE", "\033[36m", 5 },	/* KERN_NOTICE */
+	[LEVEL_WARN] = { "warn", "WARN", "\033[33m", 4 },	/* KERN_WARNING */
+	[LEVEL_FAIL] = { "fail", "FAIL", "\033[1;31m", 3 },	/* KERN_ERR */
+};
+_Static_assert(ARRAY_SIZE(levels) == LEVEL_COUNT, "a row for every level");
 
 const char *level_name(enum level l)
 {
-	return level_names[l];
+	return levels[l].name;
 }
 
 const char *level_tag(enum level l)
 {
-	return level_tags[l];
+	return levels[l].tag;
 }
 
 int level_kmsg_priority(enum level l)
 {
-	static const int prio[] = { 6, 5, 4, 3 };
-	return prio[l];
+	return levels[l].kmsg_priority;
+}
+
+const char *level_color(enum level l)
+{
+	return levels[l].color;
 }
 
 void result_set(struct check_result *r, enum level l, const char *fmt, ...)

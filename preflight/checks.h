@@ -17,7 +17,7 @@
 #include "host.h"
 #include "strbuf.h"
 
-enum level { LEVEL_PASS, LEVEL_NOTE, LEVEL_WARN, LEVEL_FAIL };
+enum level { LEVEL_PASS, LEVEL_NOTE, LEVEL_WARN, LEVEL_FAIL, LEVEL_COUNT };
 
 /* sized so that prefix + id + message + hint fit one 1 KiB kmsg record */
 #define CHECK_MSG_LEN 600
@@ -59,6 +59,7 @@ void report_free(struct report *rep);
 const char *level_name(enum level l);	/* "pass" */
 const char *level_tag(enum level l);	/* "PASS" */
 int level_kmsg_priority(enum level l);	/* FAIL 3, WARN 4, NOTE 5, PASS 6 */
+const char *level_color(enum level l);	/* the ANSI colour of the tag */
 
 void result_set(struct check_result *r, enum level l, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -4,6 +4,7 @@
  */
 #include "format.h"
 #include "host.h"
+#include "macro.h"
 #include "snapshot.h"
 #include "strbuf.h"
 
@@ -12,6 +13,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+
+/* as on the command line, in state file names, JSON, env and kmsg */
+static const char *const phase_names[] = {
+	[PHASE_CHECK] = "check",
+	[PHASE_PREDICT] = "predict",
+	[PHASE_VERIFY] = "verify",
+	[PHASE_UPGRADE] = "upgrade",
+};
+_Static_assert(ARRAY_SIZE(phase_names) == PHASE_COUNT, "a name for every phase");
+
+const char *phase_name(enum phase p)
+{
+	return phase_names[p];
+}
+
+int phase_parse(const char *name, enum phase *p)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(phase_names); i++)
+		if (!strcmp(name, phase_names[i])) {
+			*p = (enum phase)i;
+			return 0;
+		}
+	return -EINVAL;
+}
 
 const char *const module_names[M_COUNT] = {
 	[M_VFIO] = "vfio", [M_VFIO_IOMMU_TYPE1] = "vfio_iommu_type1", [M_VFIO_PCI] = "vfio_pci",

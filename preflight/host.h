@@ -24,7 +24,11 @@ enum phase {
 	PHASE_PREDICT,	/* initramfs init-top: nothing bound yet */
 	PHASE_VERIFY,	/* initramfs after load_modules */
 	PHASE_UPGRADE,	/* initramfs local-bottom, real root at rootmnt */
+	PHASE_COUNT
 };
+
+const char *phase_name(enum phase p);	/* "check", "predict", ... */
+int phase_parse(const char *name, enum phase *p);	/* 0 or -EINVAL */
 
 enum tristate { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
 

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * main.c - command line of vfio-preflight; the only place that exits.
+ * main.c - command line of vfio-preflight: one row per command in
+ * commands[]; the only place that exits.
  *
- * Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage, 3 internal error.
- * `boot` never reports a verdict through its status (a boot must go on):
- * it exits 0 unless the call is wrong (2) or the program failed (3).
+ * Exit status (enum exit_status): 0 no FAIL, 1 at least one FAIL, 2 usage,
+ * 3 internal error. `boot` never reports a verdict through its status (a
+ * boot must go on): it exits 0 unless the call is wrong (2) or the program
+ * failed (3).
  */
 #include "format.h"
 #include "checks.h"
+#include "cli.h"
 #include "host.h"
+#include "macro.h"
 #include "render.h"
 #include "rescue/select.h"
 #include "snapshot.h"
@@ -26,8 +30,6 @@
 #define VERSION "0.1"
 #endif
 
-enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
-
 struct options {
 	const char *command;
 	const char *root;
@@ -39,35 +41,7 @@ struct options {
 	bool all;		/* groups: every group, not only passthrough ones */
 };
 
-static void usage(int fd)
-{
-	static const char text[] =
-		"usage: vfio-preflight check [--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
-	      "                            [--backend sysfs|libpci] [--no-color]\n"
-	      "       vfio-preflight boot predict|verify [--root DIR] [--state-dir DIR]\n"
-	      "       vfio-preflight boot upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]\n"
-	      "       vfio-preflight groups [--root DIR] [--all] [--backend sysfs|libpci] [--no-color]\n"
-	      "       vfio-preflight snapshot [--root DIR]\n"
-	      "       vfio-preflight status [--root DIR] [--state-dir DIR] [--json]\n"
-	      "       vfio-preflight rescue --next-boot|--clear|--status [--auto] [--root DIR] [...]\n"
-	      "       vfio-preflight --help | --version\n"
-	      "See vfio-preflight(8).\n";
-
-	if (write(fd, text, sizeof(text) - 1) < 0)
-		return;	/* nowhere left to report to */
-}
-
-static int parse_phase(const char *s, enum phase *p)
-{
-	static const char *const names[] = { "check", "predict", "verify", "upgrade" };
-
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(s, names[i])) {
-			*p = (enum phase)i;
-			return 0;
-		}
-	return -EINVAL;
-}
+static void usage(int fd);
 
 static int parse_backend(const char *s, const struct pci_backend **b)
 {
@@ -87,24 +61,16 @@ static int parse_backend(const char *s, const struct pci_backend **b)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	bool backend_given = false;
-	int i = 1;
+	int i = 0;
 
 	o->root = "/";
 	o->state_dir = "run/vfio-preflight";
 	o->phase = PHASE_CHECK;
 	o->backend = &pci_backend_sysfs;
-	if (argc < 2)
-		return -EINVAL;
 	o->command = argv[i++];
 	if (!strcmp(o->command, "boot")) {
-		if (i >= argc || parse_phase(argv[i++], &o->phase) < 0 || o->phase == PHASE_CHECK)
+		if (i >= argc || phase_parse(argv[i++], &o->phase) < 0 || o->phase == PHASE_CHECK)
 			return -EINVAL;
-	}
-	if (!strcmp(o->command, "check") || !strcmp(o->command, "boot") || !strcmp(o->command, "status") ||
-	    !strcmp(o->command, "snapshot") || !strcmp(o->command, "groups")) {
-		/* known command */
-	} else {
-		return -EINVAL;
 	}
 	for (; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -124,7 +90,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->state_dir = val + strspn(val, "/");
 			i++;
 		} else if (!strcmp(a, "--phase") && val && !strcmp(o->command, "check")) {
-			if (parse_phase(val, &o->phase) < 0 || o->phase == PHASE_UPGRADE)
+			if (phase_parse(val, &o->phase) < 0 || o->phase == PHASE_UPGRADE)
 				return -EINVAL;
 			i++;
 		} else if (!strcmp(a, "--rootmnt") && val && o->phase == PHASE_UPGRADE) {
@@ -212,25 +178,25 @@ static void save_state(const struct options *o, const struct root *r, const stru
 
 static int cmd_status(const struct options *o, const struct root *r)
 {
-	static const char *const phases[] = { "predict", "verify", "upgrade" };
 	struct out out;
 	int found = 0;
 
 	out_init(&out, STDOUT_FILENO);
 	if (o->json)
 		out_char(&out, '{');
-	for (int i = 0; i < 3; i++) {
+	for (enum phase p = PHASE_PREDICT; p < PHASE_COUNT; p++) {	/* the phases that save state */
+		const char *phase = phase_name(p);
 		char path[320], buf[4096];
 		int fd, n;
 
-		str_fmt(path, sizeof(path), "%s/%s.%s", o->state_dir, phases[i], o->json ? "json" : "txt");
+		str_fmt(path, sizeof(path), "%s/%s.%s", o->state_dir, phase, o->json ? "json" : "txt");
 		fd = root_openat(r, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (o->json)
-			out_printf(&out, "%s\"%s\":", found ? "," : "", phases[i]);
+			out_printf(&out, "%s\"%s\":", found ? "," : "", phase);
 		else
-			out_printf(&out, "%s== %s phase (/%s) ==\n", found ? "\n" : "", phases[i], path);
+			out_printf(&out, "%s== %s phase (/%s) ==\n", found ? "\n" : "", phase, path);
 		while ((n = (int)read(fd, buf, sizeof(buf))) > 0)
 			out_mem(&out, buf, (size_t)n);
 		close(fd);
@@ -242,7 +208,7 @@ static int cmd_status(const struct options *o, const struct root *r)
 	if (!found)
 		err_printf("vfio-preflight: no saved verdicts in /%s (the initramfs phases did not run "
 			"on this boot; is the hook installed and the image rebuilt?)\n", o->state_dir);
-	return found ? EXIT_PASS : EXIT_FAILED;
+	return found ? EXIT_OK : EXIT_FAILED;
 }
 
 /* what the initramfs hook stores in the image, see snapshot.h */
@@ -358,54 +324,151 @@ static int run(const struct options *o, const struct root *r)
 	return err;
 }
 
-int main(int argc, char **argv)
+/*
+ * The options check, boot, snapshot and status share, then the root:
+ * EXIT_OK to go on, else the status to exit with.
+ */
+static int start(int argc, char **argv, struct options *o, struct root *r)
 {
-	struct options o = { 0 };
-	struct root r;
-	int ret;
-
-	if (argc >= 2 && !strcmp(argv[1], "rescue"))
-		return rescue_main(argc - 1, argv + 1);
-
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		usage(STDOUT_FILENO);
-		return EXIT_PASS;
-	}
-	if (argc >= 2 && !strcmp(argv[1], "--version")) {
-		static const char version[] = "vfio-preflight " VERSION "\n";
-
-		if (write(STDOUT_FILENO, version, sizeof(version) - 1) < 0)
-			return EXIT_INTERNAL;
-		return EXIT_PASS;
-	}
-	if (parse_args(argc, argv, &o) < 0) {
+	if (parse_args(argc, argv, o) < 0) {
 		usage(STDERR_FILENO);
 		return EXIT_USAGE;
 	}
-	if (root_open(&r, o.root) < 0) {
-		err_printf("vfio-preflight: cannot open root '%s': %s\n", o.root, ERR_TEXT(errno));
+	if (root_open(r, o->root) < 0) {
+		err_printf("vfio-preflight: cannot open root '%s': %s\n", o->root, ERR_TEXT(errno));
 		return EXIT_USAGE;
 	}
-	if (!strcmp(o.command, "status")) {
-		ret = cmd_status(&o, &r);
-		root_close(&r);
+	return EXIT_OK;
+}
+
+static int main_status(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct root r;
+	int ret = start(argc, argv, &o, &r);
+
+	if (ret != EXIT_OK)
 		return ret;
-	}
-	if (!strcmp(o.command, "snapshot")) {
-		ret = cmd_snapshot(&r);
-		root_close(&r);
-		if (ret < 0)
-			err_printf("vfio-preflight: snapshot: %s\n", ERR_TEXT(ret));
-		return ret < 0 ? EXIT_INTERNAL : EXIT_PASS;
-	}
+	ret = cmd_status(&o, &r);
+	root_close(&r);
+	return ret;
+}
+
+static int main_snapshot(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct root r;
+	int ret = start(argc, argv, &o, &r);
+
+	if (ret != EXIT_OK)
+		return ret;
+	ret = cmd_snapshot(&r);
+	root_close(&r);
+	if (ret < 0)
+		err_printf("vfio-preflight: snapshot: %s\n", ERR_TEXT(ret));
+	return ret < 0 ? EXIT_INTERNAL : EXIT_OK;
+}
+
+/* check and boot: read the host, run the checks, report */
+static int main_report(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct root r;
+	int ret = start(argc, argv, &o, &r);
+
+	if (ret != EXIT_OK)
+		return ret;
 	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	ret = !strcmp(o.command, "groups") ? cmd_groups(&o, &r) : run(&o, &r);
+	ret = run(&o, &r);
 	root_close(&r);
 	if (ret < 0) {
 		err_printf("vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
 		return EXIT_INTERNAL;
 	}
 	if (!strcmp(o.command, "boot"))
-		return EXIT_PASS;
-	return ret ? EXIT_FAILED : EXIT_PASS;
+		return EXIT_OK;
+	return ret ? EXIT_FAILED : EXIT_OK;
+}
+
+static int main_groups(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct root r;
+	int ret = start(argc, argv, &o, &r);
+
+	if (ret != EXIT_OK)
+		return ret;
+	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	ret = cmd_groups(&o, &r);
+	root_close(&r);
+	if (ret < 0) {
+		err_printf("vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
+		return EXIT_INTERNAL;
+	}
+	return ret ? EXIT_FAILED : EXIT_OK;
+}
+
+static const struct command commands[] = {
+	{ "check", main_report, "[--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
+				" [--backend sysfs|libpci] [--no-color]" },
+	{ "boot", main_report, "predict|verify [--root DIR] [--state-dir DIR]\n"
+			       "upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]" },
+	{ "groups", main_groups, "[--root DIR] [--all] [--backend sysfs|libpci] [--no-color]" },
+	{ "snapshot", main_snapshot, "[--root DIR]" },
+	{ "status", main_status, "[--root DIR] [--state-dir DIR] [--json]" },
+	{ "rescue", rescue_main, "--next-boot|--clear|--status [--auto] [--root DIR] [...]" },
+};
+
+/* every row's synopsis: "usage: vfio-preflight NAME FORM", one line per form */
+static void usage(int fd)
+{
+	static const char lead[] = "usage: ", cont[] = "       ", prog[] = "vfio-preflight ";
+	struct out out;
+
+	out_init(&out, fd);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		const struct command *c = &commands[i];
+
+		for (const char *line = c->usage; line;) {
+			const char *nl = strchr(line, '\n');
+			size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+			out_str(&out, i == 0 && line == c->usage ? lead : cont);
+			if (line[0] == ' ') {	/* under the first option of the line before */
+				for (size_t n = strlen(prog) + strlen(c->name); n > 0; n--)
+					out_char(&out, ' ');
+			} else {
+				out_str(&out, prog);
+				out_str(&out, c->name);
+				out_char(&out, ' ');
+			}
+			out_mem(&out, line, len);
+			out_char(&out, '\n');
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	out_str(&out, cont);
+	out_str(&out, prog);
+	out_str(&out, "--help | --version\nSee vfio-preflight(8).\n");
+	out_flush(&out);	/* nowhere left to report a failure to */
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(STDOUT_FILENO);
+		return EXIT_OK;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		static const char version[] = "vfio-preflight " VERSION "\n";
+
+		if (write(STDOUT_FILENO, version, sizeof(version) - 1) < 0)
+			return EXIT_INTERNAL;
+		return EXIT_OK;
+	}
+	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	usage(STDERR_FILENO);
+	return EXIT_USAGE;
 }

@@ -35,6 +35,4 @@ void kmsg_close(struct kmsg *k);
 /* One record per check, then the verdict. */
 void render_kmsg(struct kmsg *k, const struct report *rep, const char *phase);
 
-const char *phase_name(enum phase p);
-
 #endif

@@ -79,7 +79,7 @@ void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...)
 
 void render_kmsg(struct kmsg *k, const struct report *rep, const char *phase)
 {
-	unsigned count[4] = { 0 };
+	unsigned count[LEVEL_COUNT] = { 0 };
 
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct check_result *r = &rep->results[i];

@@ -8,13 +8,7 @@
 
 #include <string.h>
 
-static const char *const colors[] = { "\033[32m", "\033[36m", "\033[33m", "\033[1;31m" };
-
-const char *phase_name(enum phase p)
-{
-	static const char *const names[] = { "check", "predict", "verify", "upgrade" };
-	return names[p];
-}
+#define COLOR_OFF "\033[0m"
 
 static void text_devices(struct out *out, const struct host *h)
 {
@@ -44,7 +38,7 @@ static void text_devices(struct out *out, const struct host *h)
 
 void render_text(struct out *out, const struct host *h, const struct report *rep, bool color)
 {
-	unsigned count[4] = { 0 };
+	unsigned count[LEVEL_COUNT] = { 0 };
 
 	out_printf(out, "vfio-preflight %s: %s (root %s, kernel %s, %zu PCI functions, %s backend)\n\n",
 		phase_name(h->phase), "host report", h->root->path,
@@ -53,14 +47,14 @@ void render_text(struct out *out, const struct host *h, const struct report *rep
 		const struct check_result *r = &rep->results[i];
 
 		count[r->level]++;
-		out_printf(out, "%s%s%s  %-26s %s\n", color ? colors[r->level] : "", level_tag(r->level),
-			color ? "\033[0m" : "", r->id, r->message);
+		out_printf(out, "%s%s%s  %-26s %s\n", color ? level_color(r->level) : "", level_tag(r->level),
+			color ? COLOR_OFF : "", r->id, r->message);
 		if (r->level != LEVEL_PASS && r->hint[0])
 			out_printf(out, "      %-26s fix: %s\n", "", r->hint);
 	}
 	text_devices(out, h);
 	out_printf(out, "\nVerdict: %s%s%s (%u fail, %u warn, %u note, %u pass)%s\n",
-		color ? colors[rep->verdict] : "", level_tag(rep->verdict), color ? "\033[0m" : "",
+		color ? level_color(rep->verdict) : "", level_tag(rep->verdict), color ? COLOR_OFF : "",
 		count[LEVEL_FAIL], count[LEVEL_WARN], count[LEVEL_NOTE], count[LEVEL_PASS],
 		rep->headless ? "; binding would leave the host headless" : "");
 }

@@ -6,6 +6,7 @@
  */
 #include "format.h"
 #include "select.h"
+#include "cli.h"
 #include "out.h"
 #include "diag.h"
 #include "efivar.h"
@@ -20,7 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { RS_OK = 0, RS_FAIL = 1, RS_USAGE = 2, RS_INTERNAL = 3, RS_REFUSED = 4 };
 enum action { NEXT, CLEAR, STATUS };
 
 #define ONESHOT "LoaderEntryOneShot-" EFI_LOADER_GUID
@@ -147,26 +147,26 @@ static int sdboot(struct rescue *s, int efd)
 		if (efivar_get(efd, REASON_VAR, why, sizeof(why)) < 0)
 			why[0] = '\0';
 		show_status("systemd-boot", cur, why);
-		return RS_OK;
+		return EXIT_OK;
 	}
 	if (s->action == CLEAR) {
 		err = ends_with(cur, SUFFIX) ? efivar_set(efd, ONESHOT, NULL) : 0;
 		if (err >= 0)
 			err = efivar_set(efd, REASON_VAR, NULL);
 		if (err < 0)
-			return say(RS_FAIL, "systemd-boot: cannot delete LoaderEntryOneShot: %s%s", ERR_TEXT(-err), "");
-		return say(RS_OK, "systemd-boot: %s%s", cur[0] && ends_with(cur, SUFFIX) ?
+			return say(EXIT_FAILED, "systemd-boot: cannot delete LoaderEntryOneShot: %s%s", ERR_TEXT(-err), "");
+		return say(EXIT_OK, "systemd-boot: %s%s", cur[0] && ends_with(cur, SUFFIX) ?
 			   "one-shot rescue boot cleared" : "no rescue one-shot set", "");
 	}
 	if (sdboot_find(s, efd) < 0)
-		return say(RS_FAIL, "systemd-boot: no rescue entry *-%s" SUFFIX " in the loader's entries "
+		return say(EXIT_FAILED, "systemd-boot: no rescue entry *-%s" SUFFIX " in the loader's entries "
 			   "(run /etc/kernel/postinst.d/zz-vfio-preflight-rescue %s)", s->kver, s->kver);
 	err = efivar_set(efd, ONESHOT, s->want);
 	if (err >= 0 && efivar_set(efd, REASON_VAR, s->reason) < 0)
-		say(RS_FAIL, "systemd-boot: could not keep the reason in %s%s", REASON_VAR, "");
+		say(EXIT_FAILED, "systemd-boot: could not keep the reason in %s%s", REASON_VAR, "");
 	if (err < 0)
-		return say(RS_FAIL, "systemd-boot: cannot write LoaderEntryOneShot: %s%s", ERR_TEXT(-err), "");
-	return say(RS_OK, "systemd-boot: next boot only: %s%s", s->want,
+		return say(EXIT_FAILED, "systemd-boot: cannot write LoaderEntryOneShot: %s%s", ERR_TEXT(-err), "");
+	return say(EXIT_OK, "systemd-boot: next boot only: %s%s", s->want,
 		   err ? "" : " (already set)");
 }
 
@@ -237,7 +237,7 @@ static int grub_one(struct rescue *s, int dirfd, const char *rel, const char *la
 
 	err = grubenv_read(dirfd, rel, blk);
 	if (err < 0)
-		return say(RS_FAIL, "grub: %s: %s (not a valid 1024-byte GRUB environment block; "
+		return say(EXIT_FAILED, "grub: %s: %s (not a valid 1024-byte GRUB environment block; "
 			   "recreate it with grub-editenv FILE create)", label, ERR_TEXT(-err));
 	if (grubenv_get(blk, "next_entry", cur, sizeof(cur)) < 0)
 		cur[0] = '\0';
@@ -249,7 +249,7 @@ static int grub_one(struct rescue *s, int dirfd, const char *rel, const char *la
 
 		str_fmt(loader, sizeof(loader), "grub (%s)", label);
 		show_status(loader, cur, why);
-		return RS_OK;
+		return EXIT_OK;
 	}
 	if (s->action == CLEAR) {
 		kv[1] = NULL;
@@ -258,15 +258,15 @@ static int grub_one(struct rescue *s, int dirfd, const char *rel, const char *la
 		str_fmt(cfg, sizeof(cfg), "%s", rel);
 		strcpy(strrchr(cfg, '/') ? strrchr(cfg, '/') + 1 : cfg, "grub.cfg");
 		if (root_file_contains(&here, cfg, s->want) != 1)
-			return say(RS_FAIL, "grub: no entry %s in grub.cfg beside %s (run update-grub)", s->want, label);
+			return say(EXIT_FAILED, "grub: no entry %s in grub.cfg beside %s (run update-grub)", s->want, label);
 	}
 	err = grubenv_update(dirfd, rel, kv + (s->action == CLEAR && !ours ? 2 : 0),
 			     s->action == CLEAR && !ours ? 1 : 2);
 	if (err < 0)
-		return say(RS_FAIL, "grub: cannot update %s: %s", label, ERR_TEXT(-err));
+		return say(EXIT_FAILED, "grub: cannot update %s: %s", label, ERR_TEXT(-err));
 	if (s->action == CLEAR)
-		return say(RS_OK, "grub: %s: %s", label, ours ? "one-shot rescue boot cleared" : "no rescue one-shot set");
-	return say(RS_OK, "grub: next boot only: next_entry=%s in %s", s->want, label);
+		return say(EXIT_OK, "grub: %s: %s", label, ours ? "one-shot rescue boot cleared" : "no rescue one-shot set");
+	return say(EXIT_OK, "grub: next boot only: next_entry=%s in %s", s->want, label);
 }
 
 static int grub_esp_cb(void *ctx, int dirfd, const char *dev)
@@ -277,7 +277,7 @@ static int grub_esp_cb(void *ctx, int dirfd, const char *dev)
 	if (faccessat(dirfd, "grub/grubenv", F_OK, 0) < 0)
 		return 0;
 	str_fmt(label, sizeof(label), "%s:/grub/grubenv", dev);
-	if (grub_one(s, dirfd, "grub/grubenv", label) != RS_OK)
+	if (grub_one(s, dirfd, "grub/grubenv", label) != EXIT_OK)
 		return -1;
 	s->done++;
 	return s->action == STATUS;
@@ -296,7 +296,7 @@ static int grub(struct rescue *s)
 		else
 			str_fmt(rel, sizeof(rel), "%s/grub/grubenv", s->esp + strspn(s->esp, "/"));
 		if (s->grubenv && s->action == NEXT && grub_cannot_write(s, rel))
-			return RS_REFUSED;
+			return EXIT_REFUSED;
 		return grub_one(s, s->r.fd, rel, rel);
 	}
 	for (unsigned i = 0; i < 3; i++) {
@@ -305,16 +305,16 @@ static int grub(struct rescue *s)
 		if (!root_exists(&s->r, cands[i]))
 			continue;
 		if (i == 2 && s->action == NEXT && grub_cannot_write(s, cands[i]))
-			return RS_REFUSED;
+			return EXIT_REFUSED;
 		return grub_one(s, s->r.fd, cands[i], cands[i]);
 	}
 	n = esp_for_each(&s->r, grub_esp_cb, s);
 	if (s->done && n >= 0)
-		return RS_OK;
+		return EXIT_OK;
 	if (n < 0 && !s->done)
-		return say(RS_FAIL, "grub: no grubenv found (%s under %s, nor grub/grubenv on an ESP)",
+		return say(EXIT_FAILED, "grub: no grubenv found (%s under %s, nor grub/grubenv on an ESP)",
 			   "boot/grub/grubenv", s->r.path);
-	return RS_FAIL;
+	return EXIT_FAILED;
 }
 
 /* ------------------------------------------------------------------ main */
@@ -323,7 +323,7 @@ static int rescue_usage(void)
 {
 	err_printf("usage: vfio-preflight rescue --next-boot|--clear|--status [--auto] [--root DIR]\n"
 		   "         [--loader auto|grub|systemd-boot] [--grubenv PATH] [--esp DIR] [--reason TEXT]\n");
-	return RS_USAGE;
+	return EXIT_USAGE;
 }
 
 static int parse(struct rescue *s, int argc, char **argv, const char **root)
@@ -364,10 +364,10 @@ int rescue_main(int argc, char **argv)
 	if (parse(&s, argc, argv, &root) < 0)
 		return rescue_usage();
 	if (root_open(&s.r, root) < 0)
-		return say(RS_USAGE, "cannot open root '%s'%s", root, "");
+		return say(EXIT_USAGE, "cannot open root '%s'%s", root, "");
 	if (root_read(&s.r, "proc/sys/kernel/osrelease", s.kver, sizeof(s.kver)) <= 0) {
 		root_close(&s.r);
-		return say(RS_INTERNAL, "cannot read %s/proc/sys/kernel/osrelease%s", root, "");
+		return say(EXIT_INTERNAL, "cannot read %s/proc/sys/kernel/osrelease%s", root, "");
 	}
 	{
 		char *t = str_trim(s.kver);
@@ -378,7 +378,7 @@ int rescue_main(int argc, char **argv)
 	sd = efd >= 0 && efivar_get(efd, "LoaderInfo-" EFI_LOADER_GUID, info, sizeof(info)) >= 0 &&
 	     !str_starts(info, "GRUB");
 	if (!strcmp(s.loader, "systemd-boot") && !sd)
-		rc = say(RS_FAIL, "systemd-boot did not start this boot (no LoaderInfo in %s/sys/firmware/efi/efivars): "
+		rc = say(EXIT_FAILED, "systemd-boot did not start this boot (no LoaderInfo in %s/sys/firmware/efi/efivars): "
 			 "its one-shot would be ignored%s", root, "");
 	else if (sd && strcmp(s.loader, "grub"))
 		rc = sdboot(&s, efd);
