@@ -294,27 +294,36 @@ static bool in_param_list(const struct host *h, const char *key, const char *mod
 	return false;
 }
 
-/* How is `name` kept from taking a claimed device? Writes the reason; false if nothing does. */
-static bool driver_kept_away(const struct host *h, const char *name, char *why, size_t cap)
+/* what keeps a host driver from a device vfio-pci claims */
+enum keep {
+	KEEP_NOTHING,	/* it races vfio-pci */
+	KEEP_BLACKLIST,	/* modprobe.d: it autoloads for no device, the host's own neither */
+	KEEP_SOFTDEP,	/* modprobe.d "softdep NAME pre: vfio-pci": vfio-pci binds first */
+	KEEP_CMDLINE,	/* module_blacklist= / modprobe.blacklist=: as a blacklist */
+};
+
+/* Which rule keeps `name` away; `why` says it in words ("" for KEEP_NOTHING). */
+static enum keep driver_kept_away(const struct host *h, const char *name, char *why, size_t cap)
 {
 	const struct mod_directive *d;
 	char where[160];
 
+	why[0] = '\0';
 	if ((d = modconf_blacklisted(&h->modconf, name))) {
 		modconf_where(&h->modconf, d, where, sizeof(where));
 		str_fmt(why, cap, "%s blacklisted (%s)", name, where);
-		return true;
+		return KEEP_BLACKLIST;
 	}
 	if ((d = modconf_softdep_pre(&h->modconf, name, "vfio_pci"))) {
 		modconf_where(&h->modconf, d, where, sizeof(where));
 		str_fmt(why, cap, "%s after vfio-pci (softdep, %s)", name, where);
-		return true;
+		return KEEP_SOFTDEP;
 	}
 	if (in_param_list(h, "module_blacklist", name) || in_param_list(h, "modprobe.blacklist", name)) {
 		str_fmt(why, cap, "%s blacklisted on the kernel command line", name);
-		return true;
+		return KEEP_CMDLINE;
 	}
-	return false;
+	return KEEP_NOTHING;
 }
 
 static bool driver_relevant(const struct host *h, enum module_id m)
@@ -324,96 +333,135 @@ static bool driver_relevant(const struct host *h, enum module_id m)
 	return host_module_present(h, m);
 }
 
-void check_host_drivers(const struct host *h, struct check_result *r)
-{
+/* what the passes of check_host_drivers found, in the order the verdict weighs it */
+struct drivers_seen {
 	struct item_list kept, racing, conflict;
 	char kept_buf[ITEMS_LEN], race_buf[ITEMS_LEN], conf_buf[ITEMS_LEN];
-	char why[200], label[48];
-	unsigned seen = 0;	/* bit per module_id already judged */
-	int first_race = -1, first_conflict = -1;
-	const char *first_alias = NULL;
+	unsigned judged;	/* bit per module_id already judged */
+	int first_race, first_conflict;	/* module_id, -1 none */
+	const char *first_alias;	/* a module outside module_names, NULL none */
+};
 
-	items_begin(&kept, kept_buf, sizeof(kept_buf));
-	items_begin(&racing, race_buf, sizeof(race_buf));
-	items_begin(&conflict, conf_buf, sizeof(conf_buf));
-	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_func *d = &h->pci.v[i];
-		const enum module_id *m;
+static int module_id_of(const char *name)
+{
+	for (int m = 0; m < M_COUNT; m++)
+		if (modname_eq(name, module_names[m]))
+			return m;
+	return -1;
+}
 
-		if (!host_claims(d) || !pci_is_display(d))
+/* A blacklist starves the host's own cards of that vendor too: those the driver would drive. */
+static void blacklist_conflicts(const struct host *h, const struct pci_func *d, enum module_id m,
+				const char *why, struct drivers_seen *s)
+{
+	char label[48];
+
+	for (size_t k = 0; k < h->pci.n; k++) {
+		const struct pci_func *o = &h->pci.v[k];
+
+		if (!pci_is_display(o) || host_claims(o) || o->vendor != d->vendor ||
+		    (o->driver[0] && !modname_eq(o->driver, module_names[m])))
 			continue;
-		for (m = host_drivers_for(d->vendor); *m != M_COUNT; m++) {
-			/* by modules.alias when it is there: radeon cannot take a Navi card */
-			if ((seen & (1u << *m)) || !driver_relevant(h, *m) ||
-			    alias_binds(&h->aliases, i, module_names[*m]) == 0)
-				continue;
-			seen |= 1u << *m;
-			if (driver_kept_away(h, module_names[*m], why, sizeof(why))) {
-				items_add(&kept, "%s", why);
-				/* a blacklist also starves the host's own card of that vendor */
-				if (!strstr(why, "softdep"))
-					for (size_t k = 0; k < h->pci.n; k++) {
-						const struct pci_func *o = &h->pci.v[k];
-
-						/* only a card the blacklisted driver would drive */
-						if (pci_is_display(o) && !host_claims(o) && o->vendor == d->vendor &&
-						    (!o->driver[0] || modname_eq(o->driver, module_names[*m]))) {
-							items_add(&conflict, "%s keeps %s from the host's display %s",
-								  why, module_names[*m], dev_label(o, label, sizeof(label)));
-							if (first_conflict < 0)
-								first_conflict = (int)*m;
-						}
-					}
-			} else {
-				items_add(&racing, "%s (%s) may take %s", module_names[*m],
-					  h->mod[*m] == MOD_BUILTIN ? "built in" : "nothing orders it after vfio-pci",
-					  dev_label(d, label, sizeof(label)));
-				if (first_race < 0)
-					first_race = (int)*m;
-			}
-		}
+		items_add(&s->conflict, "%s keeps %s from the host's display %s", why, module_names[m],
+			  dev_label(o, label, sizeof(label)));
+		if (s->first_conflict < 0)
+			s->first_conflict = (int)m;
 	}
-	/* drivers in this initramfs whose aliases match a function vfio-pci does not hold; on a
-	 * running host modules.alias lists every module on disk, which says nothing of a race */
-	bool in_initramfs = h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY;
+}
 
-	for (size_t i = 0; in_initramfs && i < h->aliases.n; i++) {
+/* pass 1: the vendor's GPU drivers against each claimed display device */
+static void judge_claimed_display(const struct host *h, size_t i, struct drivers_seen *s)
+{
+	const struct pci_func *d = &h->pci.v[i];
+	char why[200], label[48];
+
+	for (const enum module_id *m = host_drivers_for(d->vendor); *m != M_COUNT; m++) {
+		enum keep k;
+
+		/* by modules.alias when it is there: radeon cannot take a Navi card */
+		if ((s->judged & (1u << *m)) || !driver_relevant(h, *m) ||
+		    alias_binds(&h->aliases, i, module_names[*m]) == 0)
+			continue;
+		s->judged |= 1u << *m;
+		k = driver_kept_away(h, module_names[*m], why, sizeof(why));
+		if (k == KEEP_NOTHING) {
+			items_add(&s->racing, "%s (%s) may take %s", module_names[*m],
+				  h->mod[*m] == MOD_BUILTIN ? "built in" : "nothing orders it after vfio-pci",
+				  dev_label(d, label, sizeof(label)));
+			if (s->first_race < 0)
+				s->first_race = (int)*m;
+			continue;
+		}
+		items_add(&s->kept, "%s", why);
+		if (k != KEEP_SOFTDEP)
+			blacklist_conflicts(h, d, *m, why, s);
+	}
+}
+
+/*
+ * pass 2: drivers in this initramfs whose aliases match a function vfio-pci does not hold.
+ * Only in the initramfs: on a running host modules.alias lists every module on disk, which
+ * says nothing of a race.
+ */
+static void judge_initramfs_aliases(const struct host *h, struct drivers_seen *s)
+{
+	char why[200], label[48];
+
+	for (size_t i = 0; i < h->aliases.n; i++) {
 		const struct alias_hit *a = &h->aliases.v[i];
-		int idx = -1;
+		int m;
 
 		if (modname_eq(h->pci.v[a->dev].driver, "vfio_pci"))
 			continue;
-
-		for (int m = 0; m < M_COUNT; m++)
-			if (modname_eq(a->module, module_names[m]))
-				idx = m;
-		if (idx >= 0 && (seen & (1u << idx)))
-			continue;	/* judged above */
-		if (driver_kept_away(h, a->module, why, sizeof(why))) {
-			items_add(&kept, "%s", why);
-		} else {
-			items_add(&racing, "%s (in this initramfs, matches its modalias) may take %s", a->module,
-				  dev_label(&h->pci.v[a->dev], label, sizeof(label)));
-			if (!first_alias)
-				first_alias = a->module;
+		m = module_id_of(a->module);
+		if (m >= 0 && (s->judged & (1u << m)))
+			continue;	/* judged in pass 1 */
+		if (driver_kept_away(h, a->module, why, sizeof(why)) != KEEP_NOTHING) {
+			items_add(&s->kept, "%s", why);
+			continue;
 		}
+		items_add(&s->racing, "%s (in this initramfs, matches its modalias) may take %s", a->module,
+			  dev_label(&h->pci.v[a->dev], label, sizeof(label)));
+		if (!s->first_alias)
+			s->first_alias = a->module;
 	}
-	if (first_race >= 0 || first_alias) {
-		result_set(r, LEVEL_WARN, "host driver can race vfio-pci: %s", items_end(&racing));
+}
+
+/* a race first (a guest may get no GPU), then a starved host display */
+static void drivers_verdict(struct drivers_seen *s, struct check_result *r)
+{
+	if (s->first_race >= 0 || s->first_alias) {
+		result_set(r, LEVEL_WARN, "host driver can race vfio-pci: %s", items_end(&s->racing));
 		result_hint(r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf, then run "
-			    "update-initramfs -u -k all", first_race >= 0 ? module_names[first_race] : first_alias);
+			    "update-initramfs -u -k all",
+			    s->first_race >= 0 ? module_names[s->first_race] : s->first_alias);
 		return;
 	}
-	if (first_conflict >= 0) {
-		result_set(r, LEVEL_WARN, "blacklist hits a display the host keeps: %s", items_end(&conflict));
+	if (s->first_conflict >= 0) {
+		result_set(r, LEVEL_WARN, "blacklist hits a display the host keeps: %s", items_end(&s->conflict));
 		result_hint(r, "replace 'blacklist %s' with 'softdep %s pre: vfio-pci' in /etc/modprobe.d, "
-			    "then run update-initramfs -u -k all", module_names[first_conflict],
-			    module_names[first_conflict]);
+			    "then run update-initramfs -u -k all", module_names[s->first_conflict],
+			    module_names[s->first_conflict]);
 		return;
 	}
-	if (!seen && !kept.shown) {
+	if (!s->judged && !s->kept.shown) {
 		result_set(r, LEVEL_PASS, "no host GPU driver can take a claimed display device");
 		return;
 	}
-	result_set(r, LEVEL_PASS, "host GPU drivers kept away: %s", items_end(&kept));
+	result_set(r, LEVEL_PASS, "host GPU drivers kept away: %s", items_end(&s->kept));
+}
+
+void check_host_drivers(const struct host *h, struct check_result *r)
+{
+	struct drivers_seen s = { .first_race = -1, .first_conflict = -1 };
+
+	items_begin(&s.kept, s.kept_buf, sizeof(s.kept_buf));
+	items_begin(&s.racing, s.race_buf, sizeof(s.race_buf));
+	items_begin(&s.conflict, s.conf_buf, sizeof(s.conf_buf));
+	for (size_t i = 0; i < h->pci.n; i++)
+		if (host_claims(&h->pci.v[i]) && pci_is_display(&h->pci.v[i]))
+			judge_claimed_display(h, i, &s);
+	if (h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY)
+		judge_initramfs_aliases(h, &s);
+	drivers_verdict(&s, r);
 }
