@@ -9,6 +9,8 @@ SYSCONFDIR?= /etc
 # initramfs-tools reads only these, whatever PREFIX is
 INITRAMFS  = /usr/share/initramfs-tools
 LIBDIR    ?= $(PREFIX)/share/vfio-preflight
+# systemd's system unit directory on Debian 12 (pkg-config systemd systemdsystemunitdir)
+UNITDIR   ?= /lib/systemd/system
 DESTDIR   ?=
 
 KLCC      ?= klcc
@@ -80,7 +82,8 @@ INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(MANDIR)/man8/vfio-pr
 	$(DESTDIR)$(SYSCONFDIR)/grub.d/42_vfio-preflight-rescue \
 	$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-vfio-preflight-rescue \
 	$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-vfio-preflight-rescue \
-	$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/zz-vfio-preflight-rescue
+	$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/zz-vfio-preflight-rescue \
+	$(DESTDIR)$(LIBDIR)/hookscript $(DESTDIR)$(UNITDIR)/vfio-preflight-vm.service
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vfio-preflight
@@ -106,6 +109,12 @@ install: $(BIN)
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-vfio-preflight-rescue \
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-vfio-preflight-rescue \
 		$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/zz-vfio-preflight-rescue
+	# Proxmox VE: the qemu-server hookscript and the unit that judges the autostarted VMs
+	install -D -m 0755 pve/hookscript $(DESTDIR)$(LIBDIR)/hookscript
+	sed -i 's|/usr/sbin/vfio-preflight|$(SBINDIR)/vfio-preflight|g; s|/usr/share/vfio-preflight|$(LIBDIR)|g' \
+		$(DESTDIR)$(LIBDIR)/hookscript
+	install -D -m 0644 pve/vfio-preflight-vm.service $(DESTDIR)$(UNITDIR)/vfio-preflight-vm.service
+	sed -i 's|/usr/sbin/vfio-preflight|$(SBINDIR)/vfio-preflight|g' $(DESTDIR)$(UNITDIR)/vfio-preflight-vm.service
 	# the configuration is the admin's: never overwrite it
 	[ -e $(DESTDIR)$(SYSCONFDIR)/default/vfio-preflight ] || \
 		install -D -m 0644 initramfs-hooks/default/vfio-preflight $(DESTDIR)$(SYSCONFDIR)/default/vfio-preflight

@@ -18,6 +18,7 @@
 #include "snapshot.h"
 #include "pci_topology.h"
 #include "render_groups.h"
+#include "vm/vm_cmd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -417,6 +418,8 @@ static const struct command commands[] = {
 	{ "snapshot", main_snapshot, "[--root DIR]" },
 	{ "status", main_status, "[--root DIR] [--state-dir DIR] [--json]" },
 	{ "rescue", rescue_main, "--next-boot|--clear|--status [--auto] [--root DIR] [...]" },
+	{ "vm", vm_main, "[VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] [--kmsg]\n"
+			 " [--no-color]" },
 };
 
 /* every row's synopsis: "usage: vfio-preflight NAME FORM", one line per form */

@@ -21,6 +21,8 @@
 void render_text(struct out *o, const struct host *h, const struct report *rep, bool color);
 void render_json(struct out *o, const struct host *h, const struct report *rep);
 void render_env(struct out *o, const struct host *h, const struct report *rep);
+/* a JSON string literal, escaped */
+void json_str(struct out *o, const char *s);
 
 struct kmsg {
 	const struct root *root;

@@ -7,7 +7,7 @@
  */
 #include "render.h"
 
-static void json_str(struct out *o, const char *s)
+void json_str(struct out *o, const char *s)
 {
 	out_char(o, '"');
 	for (; *s; s++) {

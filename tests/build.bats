@@ -19,12 +19,13 @@ load test_helper/common
 # Issue 2 asks for <= 40 KiB; with every check, the upgrade phase and the
 # rescue one-shot writer the binary is ~66.4 KiB (see README "What it costs"),
 # so this guards against growth and says the budget is not met. `groups` (the
-# package installs this one binary, so the command lives in it) added 3.5 KiB:
-# the ceiling is 72 KiB since.
-@test "build: the boot binary stays within its 72 KiB ceiling (the 40 KiB budget is not met)" {
+# package installs this one binary, so the command lives in it) added 3.5 KiB,
+# the vm command (issue 12: the qemu-server config reader and the vm.* checks,
+# never run in the initramfs) ~29 KiB: the ceiling is 104 KiB since.
+@test "build: the boot binary stays within its 104 KiB ceiling (the 40 KiB budget is not met)" {
 	size="$(stat -c %s "$REPO/preflight/vfio-preflight")"
 	echo "# size: $size bytes (budget 40960)" >&3
-	[ "$size" -le 73728 ]
+	[ "$size" -le 106496 ]
 }
 
 @test "bench: make bench measures against lspci -nk and busybox sh and prints the ratios" {
@@ -56,6 +57,8 @@ load test_helper/common
 		[ -x "$dest/$f" ] || { echo "not installed executable: $f"; return 1; }
 	done
 	[ -f "$dest/usr/share/vfio-preflight/rescue-cmdline.sh" ]
+	[ -x "$dest/usr/share/vfio-preflight/hookscript" ]
+	[ -f "$dest/lib/systemd/system/vfio-preflight-vm.service" ]
 	[ -f "$dest/etc/default/vfio-preflight" ]
 	# the admin's configuration is never overwritten
 	echo 'FALLBACK="off"' >"$dest/etc/default/vfio-preflight"

@@ -22,3 +22,4 @@ fuzz() {
 @test "fuzz: the modprobe.d reader and parser" { fuzz modprobe; }
 @test "fuzz: GRUB environment blocks: read, checked, edited, still valid" { fuzz grubenv; }
 @test "fuzz: the message formatter prints what snprintf prints, and cuts cleanly" { fuzz format; }
+@test "fuzz: qemu-server VM configs and pci.cfg mappings, line by line" { fuzz pveconf; }
