@@ -83,7 +83,8 @@ INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(MANDIR)/man8/vfio-pr
 	$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-vfio-preflight-rescue \
 	$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-vfio-preflight-rescue \
 	$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/zz-vfio-preflight-rescue \
-	$(DESTDIR)$(LIBDIR)/hookscript $(DESTDIR)$(UNITDIR)/vfio-preflight-vm.service
+	$(DESTDIR)$(LIBDIR)/hookscript $(DESTDIR)$(UNITDIR)/vfio-preflight-vm.service \
+	$(DESTDIR)$(UNITDIR)/vfio-preflight-motd.service $(DESTDIR)$(UNITDIR)/vfio-preflight-metrics.service
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vfio-preflight
@@ -115,6 +116,10 @@ install: $(BIN)
 		$(DESTDIR)$(LIBDIR)/hookscript
 	install -D -m 0644 pve/vfio-preflight-vm.service $(DESTDIR)$(UNITDIR)/vfio-preflight-vm.service
 	sed -i 's|/usr/sbin/vfio-preflight|$(SBINDIR)/vfio-preflight|g' $(DESTDIR)$(UNITDIR)/vfio-preflight-vm.service
+	install -D -m 0644 systemd/vfio-preflight-motd.service $(DESTDIR)$(UNITDIR)/vfio-preflight-motd.service
+	install -D -m 0644 systemd/vfio-preflight-metrics.service $(DESTDIR)$(UNITDIR)/vfio-preflight-metrics.service
+	sed -i 's|/usr/sbin/vfio-preflight|$(SBINDIR)/vfio-preflight|' $(DESTDIR)$(UNITDIR)/vfio-preflight-motd.service \
+		$(DESTDIR)$(UNITDIR)/vfio-preflight-metrics.service
 	# the configuration is the admin's: never overwrite it
 	[ -e $(DESTDIR)$(SYSCONFDIR)/default/vfio-preflight ] || \
 		install -D -m 0644 initramfs-hooks/default/vfio-preflight $(DESTDIR)$(SYSCONFDIR)/default/vfio-preflight

@@ -19,6 +19,8 @@
 #include "pci_topology.h"
 #include "render_groups.h"
 #include "vm/vm_cmd.h"
+#include "atomic_file.h"
+#include "boot_state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +42,8 @@ struct options {
 	const struct pci_backend *backend;
 	bool json, kmsg, color, no_color;
 	bool all;		/* groups: every group, not only passthrough ones */
+	bool motd;		/* status: the login message of a fallback or rescue boot */
+	const char *prometheus;	/* status: node_exporter textfile directory */
 };
 
 static void usage(int fd);
@@ -80,6 +84,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->json = true;
 		} else if (!strcmp(a, "--kmsg")) {
 			o->kmsg = true;
+		} else if (!strcmp(a, "--motd") && !strcmp(o->command, "status")) {
+			o->motd = true;
+		} else if (!strcmp(a, "--prometheus") && val && !strcmp(o->command, "status")) {
+			o->prometheus = val;
+			i++;
 		} else if (!strcmp(a, "--all") && !strcmp(o->command, "groups")) {
 			o->all = true;
 		} else if (!strcmp(a, "--no-color")) {
@@ -175,6 +184,57 @@ static void save_state(const struct options *o, const struct root *r, const stru
 		close(fd);
 	}
 	close(dfd);
+}
+
+static void motd_render(struct out *o, const void *s)
+{
+	render_motd(o, s);
+}
+
+static void prom_render(struct out *o, const void *s)
+{
+	render_prometheus(o, s);
+}
+
+#define MOTD_DIR "run/motd.d"
+#define MOTD_NAME "vfio-preflight"
+#define PROM_NAME "vfio-preflight.prom"
+
+/*
+ * status --motd / --prometheus DIR: files for after the boot, each replaced
+ * atomically. The login message exists only on a boot that fell back or
+ * started from the rescue entry (otherwise an old one is removed).
+ */
+static int cmd_status_files(const struct options *o, const struct root *r)
+{
+	struct boot_state *s = malloc(sizeof(*s));
+	int err, ret = EXIT_OK;
+
+	if (!s || boot_state_load(s, r, o->state_dir) < 0) {
+		free(s);
+		err_printf("vfio-preflight: status: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	if (o->motd) {
+		err = motd_wanted(s) ? atomic_write(r, MOTD_DIR, true, MOTD_NAME, motd_render, s) :
+				       atomic_remove(r, MOTD_DIR, MOTD_NAME);
+		if (err < 0) {
+			err_printf("vfio-preflight: status: cannot write /%s/%s: %s\n", MOTD_DIR, MOTD_NAME,
+				   ERR_TEXT(-err));
+			ret = EXIT_INTERNAL;
+		}
+	}
+	if (o->prometheus) {
+		err = atomic_write(r, o->prometheus, false, PROM_NAME, prom_render, s);
+		if (err < 0) {
+			err_printf("vfio-preflight: status: cannot write %s/%s: %s (Debian's node-exporter "
+				   "reads /var/lib/prometheus/node-exporter)\n", o->prometheus, PROM_NAME,
+				   ERR_TEXT(-err));
+			ret = EXIT_INTERNAL;
+		}
+	}
+	free(s);
+	return ret;
 }
 
 static int cmd_status(const struct options *o, const struct root *r)
@@ -350,7 +410,7 @@ static int main_status(int argc, char **argv)
 
 	if (ret != EXIT_OK)
 		return ret;
-	ret = cmd_status(&o, &r);
+	ret = o.motd || o.prometheus ? cmd_status_files(&o, &r) : cmd_status(&o, &r);
 	root_close(&r);
 	return ret;
 }
@@ -416,7 +476,7 @@ static const struct command commands[] = {
 			       "upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]" },
 	{ "groups", main_groups, "[--root DIR] [--all] [--backend sysfs|libpci] [--no-color]" },
 	{ "snapshot", main_snapshot, "[--root DIR]" },
-	{ "status", main_status, "[--root DIR] [--state-dir DIR] [--json]" },
+	{ "status", main_status, "[--root DIR] [--state-dir DIR] [--json] [--motd] [--prometheus DIR]" },
 	{ "rescue", rescue_main, "--next-boot|--clear|--status [--auto] [--root DIR] [...]" },
 	{ "vm", vm_main, "[VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] [--kmsg]\n"
 			 " [--no-color]" },

@@ -134,7 +134,9 @@ vfio_rescue_entries_sync() (
 	removed=$3
 	fallback=$4
 	rc=0
+	# VFIO_RESCUE_PURGE=1 (package removal): write none, remove every rescue entry
 	for f in "$dir/$prefix"*.conf; do
+		[ "${VFIO_RESCUE_PURGE:-}" = 1 ] && break
 		[ -f "$f" ] || continue
 		id=${f##*/}
 		id=${id%.conf}
@@ -153,7 +155,9 @@ vfio_rescue_entries_sync() (
 		stem=${r##*/}
 		stem=${stem%"$VFIO_RESCUE_SUFFIX.conf"}
 		why=
-		if [ -n "$removed" ] && [ "$stem" = "$prefix$removed" ]; then
+		if [ "${VFIO_RESCUE_PURGE:-}" = 1 ]; then
+			why="vfio-preflight removed"
+		elif [ -n "$removed" ] && [ "$stem" = "$prefix$removed" ]; then
 			why="kernel $removed removed"
 		elif [ ! -f "$dir/$stem.conf" ] && ! vfio_rescue_any_file "$dir/$stem+"*.conf; then
 			why="no kernel entry $stem.conf"
@@ -264,7 +268,8 @@ vfio_rescue_plain_dirs() {
 }
 
 # vfio_rescue_sync_all ACTION KVER
-#   ACTION is "install" or "remove" (KVER is the kernel being removed).
+#   ACTION is "install", "remove" (KVER is the kernel being removed) or
+#   "purge" (the package goes: every rescue entry is removed, none written).
 #   proxmox-boot-tool hosts (/etc/kernel/proxmox-boot-uuids): every listed
 #   ESP; otherwise every plain systemd-boot entries directory found.
 #   Returns 1 if anything failed (already logged).
@@ -272,6 +277,8 @@ vfio_rescue_sync_all() {
 	_vrs_root=${VFIO_PREFLIGHT_ROOT:-}
 	_vrs_removed=
 	[ "$1" = remove ] && _vrs_removed=$2
+	VFIO_RESCUE_PURGE=
+	[ "$1" = purge ] && VFIO_RESCUE_PURGE=1
 	_vrs_cmdline="$_vrs_root/etc/kernel/cmdline"
 	_vrs_uuids="$_vrs_root/etc/kernel/proxmox-boot-uuids"
 	_vrs_rc=0
