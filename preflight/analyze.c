@@ -27,26 +27,13 @@ bool host_iommu_active(const struct host *h)
 	return h->n_groups > 0;
 }
 
-const char *dev_label(const struct pci_func *d, char *buf, size_t cap)
-{
-	str_fmt(buf, cap, "%s [%04x:%04x]", d->slot, d->vendor, d->device);
-	return buf;
-}
-
-const char *host_cmdline_file_hint(const struct host *h)
-{
-	return h->kernel_cmdline_file ?
-		"/etc/kernel/cmdline, then run proxmox-boot-tool refresh" :
-		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then run update-grub";
-}
-
 unsigned host_platform_vendor(const struct host *h)
 {
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct pci_func *d = &h->pci.v[i];
 
-		if (!strcmp(d->slot, "0000:00:00.0") && (d->class >> 8) == 0x0600 &&
-		    (d->vendor == 0x8086 || d->vendor == 0x1022))
+		if (!strcmp(d->slot, "0000:00:00.0") && pci_class16(d) == PCI_CLASS_BRIDGE_HOST &&
+		    (d->vendor == PCI_VENDOR_ID_INTEL || d->vendor == PCI_VENDOR_ID_AMD))
 			return d->vendor;
 	}
 	return 0;

@@ -148,7 +148,7 @@ void check_gpu_reset(const struct host *h, struct check_result *r)
 			items_add(&ok, "%s: %s", dev_label(d, label, sizeof(label)), d->reset_method);
 		} else {
 			items_add(&none, "%s", dev_label(d, label, sizeof(label)));
-			amd |= d->vendor == 0x1002;
+			amd |= d->vendor == PCI_VENDOR_ID_ATI;
 		}
 	}
 	if (!none.shown && !ok.shown) {

@@ -33,7 +33,8 @@ bool dev_is_host_device(const struct host *h, const struct pci_func *d)
 	for (; i < h->pci.n && pci_same_slot(&h->pci.v[i], d); i++)
 		if (host_claims(&h->pci.v[i]))
 			return false;
-	return base == 0x01 || base == 0x02 || c16 == 0x0c03 || c16 == 0x0c05 || c16 == 0x0601;
+	return base == PCI_BASE_CLASS_STORAGE || base == PCI_BASE_CLASS_NETWORK || c16 == PCI_CLASS_SERIAL_USB ||
+	       c16 == PCI_CLASS_SERIAL_SMBUS || c16 == PCI_CLASS_BRIDGE_ISA;
 }
 
 bool dev_blocks_group(const struct host *h, const struct pci_func *d)
@@ -44,7 +45,7 @@ bool dev_blocks_group(const struct host *h, const struct pci_func *d)
 		return true;
 	/* before coldplug nothing is bound yet: a GPU's audio will get snd_hda_intel */
 	return h->phase == PHASE_PREDICT && !d->driver[0] &&
-	       (pci_base_class(d) == 0x03 || pci_base_class(d) == 0x04);
+	       (pci_base_class(d) == PCI_BASE_CLASS_DISPLAY || pci_base_class(d) == PCI_BASE_CLASS_MULTIMEDIA);
 }
 
 static bool group_has_claim(const struct host *h, size_t start, size_t end)

@@ -11,8 +11,8 @@
 static const char *firmware_switch(const struct host *h)
 {
 	switch (host_platform_vendor(h)) {
-	case 0x8086: return "Intel VT-d";
-	case 0x1022: return "AMD IOMMU / AMD-Vi (with SVM)";
+	case PCI_VENDOR_ID_INTEL: return "Intel VT-d";
+	case PCI_VENDOR_ID_AMD: return "AMD IOMMU / AMD-Vi (with SVM)";
 	}
 	return "Intel VT-d, or AMD IOMMU / AMD-Vi (with SVM),";
 }
@@ -64,7 +64,7 @@ void check_iommu_kernel(const struct host *h, struct check_result *r)
 	if (!h->has_dmar && !h->has_ivrs && h->acpi == TRI_YES) {
 		result_set(r, LEVEL_FAIL, "IOMMU not active: no IOMMU groups, and the firmware has it off "
 			   "(see iommu.firmware)");
-		if (host_platform_vendor(h) == 0x1022)	/* amd_iommu needs no parameter */
+		if (host_platform_vendor(h) == PCI_VENDOR_ID_AMD)	/* amd_iommu needs no parameter */
 			result_hint(r, "enable %s in the firmware setup; the kernel then turns it on by itself",
 				    firmware_switch(h));
 		else if (intel && !strcmp(intel, "on"))

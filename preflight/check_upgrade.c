@@ -34,7 +34,6 @@ void check_cmdline_stale(const struct host *h, struct check_result *r)
 	const struct upgrade *up = &h->up;
 	char buf[ITEMS_LEN];
 	struct strbuf sb;
-	bool pbt;
 
 	if (h->rescue_boot) {
 		result_set(r, LEVEL_NOTE, "rescue boot (vfio_preflight.rescue=1): the command line differs from the "
@@ -42,7 +41,7 @@ void check_cmdline_stale(const struct host *h, struct check_result *r)
 		result_hint(r, "fix what the earlier verdicts name, then reboot into the normal entry");
 		return;
 	}
-	if (!up->configured_from) {
+	if (up->configured_from == CMDLINE_UNCONFIGURED) {
 		result_set(r, LEVEL_NOTE, "no /etc/kernel/cmdline or /etc/default/grub in %s: cannot compare the "
 			   "configured command line", up->rootmnt);
 		result_hint(r, "if the boot loader is configured elsewhere, compare it with /proc/cmdline by hand");
@@ -53,12 +52,13 @@ void check_cmdline_stale(const struct host *h, struct check_result *r)
 	params_missing(up->booted_params, up->configured_params, "booted but no longer configured: ", &sb);
 	if (!sb.len) {
 		result_set(r, LEVEL_PASS, "the booted command line carries the passthrough parameters of %s (%s)",
-			   up->configured_from, up->configured_params[0] ? up->configured_params : "none");
+			   cmdline_source_file(up->configured_from),
+			   up->configured_params[0] ? up->configured_params : "none");
 		return;
 	}
-	pbt = up->configured_from[5] == 'k';	/* /etc/kernel/cmdline */
-	result_set(r, LEVEL_FAIL, "the booted command line differs from %s: %s", up->configured_from, buf);
-	result_hint(r, "run %s, then reboot", pbt ? "proxmox-boot-tool refresh" : "update-grub");
+	result_set(r, LEVEL_FAIL, "the booted command line differs from %s: %s",
+		   cmdline_source_file(up->configured_from), buf);
+	result_hint(r, "run %s, then reboot", cmdline_source_refresh(up->configured_from));
 }
 
 void check_image_modules(const struct host *h, struct check_result *r)

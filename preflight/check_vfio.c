@@ -5,6 +5,7 @@
  */
 #include "format.h"
 #include "checks.h"
+#include "macro.h"
 
 #include <string.h>
 
@@ -27,7 +28,7 @@ void check_vfio_modules(const struct host *h, struct check_result *r)
 	sb_init(&sb, states, sizeof(states));
 	sb_init(&sm, missing, sizeof(missing));
 	sb_init(&su, unloaded, sizeof(unloaded));
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
 		enum modstate s = h->mod[need[i]];
 		const char *name = module_names[need[i]];
 
@@ -83,7 +84,7 @@ static const struct pci_func *closest_device(const struct host *h, const struct 
 		uint32_t b = ((uint32_t)d->vendor << 16) | d->device;
 		int diff = 0;
 
-		for (int k = 0; k < 8; k++, a >>= 4, b >>= 4)
+		for (size_t k = 0; k < 2 * sizeof(a); k++, a >>= 4, b >>= 4)	/* each hex digit */
 			diff += (a & 0xf) != (b & 0xf);
 		if (diff < best_diff) {
 			best_diff = diff;
@@ -258,13 +259,13 @@ static const enum module_id *host_drivers_for(uint16_t vendor)
 	static const enum module_id none[] = { M_COUNT };
 
 	switch (vendor) {
-	case 0x10de: return nvidia;
-	case 0x1002: return amd;
-	case 0x8086: return intel;
-	case 0x1a03: return aspeed;
-	case 0x102b: return matrox;
-	case 0x1af4: return virtio;
-	case 0x1234: return qemu;
+	case PCI_VENDOR_ID_NVIDIA: return nvidia;
+	case PCI_VENDOR_ID_ATI: return amd;
+	case PCI_VENDOR_ID_INTEL: return intel;
+	case PCI_VENDOR_ID_ASPEED: return aspeed;
+	case PCI_VENDOR_ID_MATROX: return matrox;
+	case PCI_VENDOR_ID_REDHAT_QUMRANET: return virtio;
+	case PCI_VENDOR_ID_QEMU: return qemu;
 	}
 	return none;
 }
@@ -341,14 +342,6 @@ struct drivers_seen {
 	int first_race, first_conflict;	/* module_id, -1 none */
 	const char *first_alias;	/* a module outside module_names, NULL none */
 };
-
-static int module_id_of(const char *name)
-{
-	for (int m = 0; m < M_COUNT; m++)
-		if (modname_eq(name, module_names[m]))
-			return m;
-	return -1;
-}
 
 /* A blacklist starves the host's own cards of that vendor too: those the driver would drive. */
 static void blacklist_conflicts(const struct host *h, const struct pci_func *d, enum module_id m,

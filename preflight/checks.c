@@ -82,6 +82,13 @@ void result_hint(struct check_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *host_cmdline_file_hint(const struct host *h)
+{
+	return h->kernel_cmdline_file ?
+		"/etc/kernel/cmdline, then run proxmox-boot-tool refresh" :
+		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then run update-grub";
+}
+
 /* room kept at the end of a list for " (+NNNN more)" */
 #define ITEMS_TAIL 16
 

@@ -78,6 +78,9 @@ void items_begin(struct item_list *il, char *buf, size_t cap);
 void items_add(struct item_list *il, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *items_end(struct item_list *il);
 
+/* where a hint says to edit the kernel command line, and what to run then */
+const char *host_cmdline_file_hint(const struct host *h);
+
 /* shared judgements, also used by the JSON renderer */
 bool dev_blocks_group(const struct host *h, const struct pci_func *d);
 bool dev_is_host_device(const struct host *h, const struct pci_func *d);

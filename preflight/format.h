@@ -9,7 +9,6 @@
  * Anything else is copied literally, so a bad format shows up in the
  * text instead of reading a wrong argument. The format attributes keep
  * the compiler checking every call against printf's rules.
- * sb_addf and sb_vaddf (strbuf.h) are built on the same engine.
  */
 #ifndef VFP_FORMAT_H
 #define VFP_FORMAT_H
@@ -22,5 +21,8 @@
 /* snprintf's job: returns the length, or -ENAMETOOLONG when cut (buf still ends in '\0') */
 int str_fmt(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int str_vfmt(char *buf, size_t cap, const char *fmt, va_list ap);
+/* the same, appended to a strbuf (cut text sets sb->truncated) */
+void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 
 #endif

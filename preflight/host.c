@@ -40,14 +40,12 @@ int phase_parse(const char *name, enum phase *p)
 
 const char *const module_names[M_COUNT] = {
 	[M_VFIO] = "vfio", [M_VFIO_IOMMU_TYPE1] = "vfio_iommu_type1", [M_VFIO_PCI] = "vfio_pci",
-	[M_NOUVEAU] = "nouveau", [M_NVIDIA] = "nvidia", [M_NVIDIAFB] = "nvidiafb",
-	[M_NVIDIA_DRM] = "nvidia_drm", [M_AMDGPU] = "amdgpu", [M_RADEON] = "radeon",
+	[M_NOUVEAU] = "nouveau", [M_NVIDIA] = "nvidia", [M_AMDGPU] = "amdgpu", [M_RADEON] = "radeon",
 	[M_I915] = "i915", [M_XE] = "xe", [M_AST] = "ast", [M_MGAG200] = "mgag200",
 	[M_VIRTIO_GPU] = "virtio_gpu", [M_VIRTIO_PCI] = "virtio_pci", [M_BOCHS] = "bochs", [M_BOCHS_DRM] = "bochs_drm",
-	[M_SND_HDA_INTEL] = "snd_hda_intel",
 };
 
-static int module_index(const char *name)
+int module_id_of(const char *name)
 {
 	for (int i = 0; i < M_COUNT; i++)
 		if (modname_eq(name, module_names[i]))
@@ -83,11 +81,8 @@ static int load_cmdline(struct host *h)
 		diag_add(&h->diag, "/proc/cmdline: %s; command line treated as empty", ERR_TEXT(-n));
 		buf[0] = '\0';
 	} else {
-		h->have_cmdline = true;
-		if ((size_t)n == CMDLINE_MAX) {
-			h->cmdline_truncated = true;
+		if ((size_t)n == CMDLINE_MAX)
 			diag_add(&h->diag, "/proc/cmdline longer than %d bytes; the rest ignored", CMDLINE_MAX);
-		}
 		if (strlen(buf) != (size_t)n)
 			diag_add(&h->diag, "/proc/cmdline contains NUL bytes; read up to the first");
 	}
@@ -189,7 +184,7 @@ static int on_module_line(void *ctx, char *line, size_t len, unsigned lineno, in
 	(void)lineno;
 	if (truncated || module_from_path(line, name, sizeof(name)) < 0)
 		return 0;
-	idx = module_index(name);
+	idx = module_id_of(name);
 	if (idx >= 0 && mc->h->mod[idx] < mc->state)
 		mc->h->mod[idx] = mc->state;
 	return 0;
@@ -220,7 +215,7 @@ static void load_modules(struct host *h)
 	/* /sys/module: loaded modules have initstate, built-in ones do not */
 	if ((dir = root_opendir(h->root, "sys/module"))) {
 		while ((de = readdir(dir))) {
-			int idx = module_index(de->d_name);
+			int idx = module_id_of(de->d_name);
 
 			if (idx < 0)
 				continue;
@@ -255,6 +250,8 @@ static void load_ids(struct host *h)
 	while ((p = cmdline_next(&h->cmdline, "vfio_pci.ids", &pos)))
 		vfio_ids_add_list(&h->ids, p->val ? p->val : "", "kernel command line (vfio-pci.ids=)", 1);
 	free(val);
+	if (h->ids.dropped)
+		diag_add(&h->diag, "vfio-pci ids=: more than %d entries; %u ignored", VFIO_IDS_MAX, h->ids.dropped);
 }
 
 /* a SNAPSHOT_MAX heap buffer holding what fill() writes */

@@ -17,6 +17,7 @@
 #include "modprobe.h"
 #include "pci.h"
 #include "rootfs.h"
+#include "snapshot.h"
 #include "vfio_ids.h"
 
 enum phase {
@@ -43,12 +44,14 @@ enum modstate {
 /* Modules the checks ask about; index with enum module_id. */
 enum module_id {
 	M_VFIO, M_VFIO_IOMMU_TYPE1, M_VFIO_PCI,
-	M_NOUVEAU, M_NVIDIA, M_NVIDIAFB, M_NVIDIA_DRM,
+	M_NOUVEAU, M_NVIDIA,
 	M_AMDGPU, M_RADEON, M_I915, M_XE, M_AST, M_MGAG200,
-	M_VIRTIO_GPU, M_VIRTIO_PCI, M_BOCHS, M_BOCHS_DRM, M_SND_HDA_INTEL,
+	M_VIRTIO_GPU, M_VIRTIO_PCI, M_BOCHS, M_BOCHS_DRM,
 	M_COUNT
 };
 extern const char *const module_names[M_COUNT];
+/* the enum module_id of a module name ('-' or '_'), -1 when not one of them */
+int module_id_of(const char *name);
 
 struct group_ref {
 	int group;
@@ -61,8 +64,6 @@ struct host {
 	char kernel_release[96];	/* "" unknown */
 
 	struct cmdline cmdline;
-	bool have_cmdline;
-	bool cmdline_truncated;
 	struct modconf modconf;
 	struct vfio_ids ids;
 	struct pci_list pci;
@@ -95,7 +96,7 @@ struct host {
 		bool image_snapshot;		/* /etc/vfio-preflight/snapshot was found */
 		char *image_modprobe;		/* snapshot "modprobe:" lines of the image */
 		char *root_modprobe;		/* ... and of the real root */
-		const char *configured_from;	/* NULL: no boot loader configuration */
+		enum cmdline_source configured_from;
 		char *configured_params;	/* passthrough parameters configured */
 		char *booted_params;		/* ... and booted (/proc/cmdline) */
 		bool root_configures_vfio;	/* the real root lists ids for vfio-pci */
@@ -123,11 +124,7 @@ bool host_iommu_active(const struct host *h);
 bool host_module_present(const struct host *h, enum module_id m); /* loaded or built in */
 /* [start, end) in by_group: the group that starts at by_group[start] */
 size_t host_group_end(const struct host *h, size_t start);
-/* "0000:01:00.0 [10de:2204]" into buf */
-const char *dev_label(const struct pci_func *d, char *buf, size_t cap);
-/* where the kernel command line is configured, for hints */
-const char *host_cmdline_file_hint(const struct host *h);
-/* the CPU platform, from the vendor of the host bridge at 0000:00:00.0: 0x8086, 0x1022 or 0 */
+/* the CPU platform, from the vendor of the host bridge at 0000:00:00.0: PCI_VENDOR_ID_INTEL, _AMD or 0 */
 unsigned host_platform_vendor(const struct host *h);
 
 #endif

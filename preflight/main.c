@@ -161,7 +161,7 @@ static void save_state(const struct options *o, const struct root *r, const stru
 		kmsg_log(k, 4, "state: cannot create /%s: %s", o->state_dir, ERR_TEXT(-dfd));
 		return;
 	}
-	for (int i = 0; i < 3; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
 		char name[32];
 		struct out f;
 		int fd;

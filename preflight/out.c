@@ -2,6 +2,7 @@
 /*
  * out.c - buffered output to a file descriptor.
  */
+#include "format.h"
 #include "strbuf.h"
 #include "out.h"
 

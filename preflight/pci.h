@@ -6,8 +6,9 @@
  * the rest of the program never touches the files behind it. Core fields
  * come from the backend; the few attributes that only some devices need
  * (boot_vga, reset_method, driver_override) are read afterwards by
- * pci_read_details() for those devices only, which keeps a boot-time scan
- * at a handful of syscalls per function.
+ * pci_read_boot_vga(), pci_read_reset_method() and pci_read_override() for
+ * those devices only, which keeps a boot-time scan at a handful of
+ * syscalls per function.
  */
 #ifndef VFP_PCI_H
 #define VFP_PCI_H
@@ -17,6 +18,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "pci_ids.h"
 #include "rootfs.h"
 
 #define PCI_SLOT_LEN 16
@@ -72,11 +74,19 @@ long pci_slot_key(const char *slot);
 /* class helpers */
 static inline unsigned pci_base_class(const struct pci_func *d) { return d->class >> 16; }
 static inline unsigned pci_class16(const struct pci_func *d) { return d->class >> 8; }
-static inline bool pci_is_display(const struct pci_func *d) { return pci_base_class(d) == 0x03; }
-static inline bool pci_is_bridge(const struct pci_func *d) { return pci_class16(d) == 0x0604 || pci_class16(d) == 0x0609; }
+static inline bool pci_is_display(const struct pci_func *d)
+{
+	return pci_base_class(d) == PCI_BASE_CLASS_DISPLAY;
+}
+static inline bool pci_is_bridge(const struct pci_func *d)
+{
+	return pci_class16(d) == PCI_CLASS_BRIDGE_PCI || pci_class16(d) == PCI_CLASS_BRIDGE_PCI_SEMI;
+}
 /* same physical card: same domain:bus:device, another function */
 bool pci_same_slot(const struct pci_func *a, const struct pci_func *b);
 const char *pci_class_name(const struct pci_func *d);
+/* "0000:01:00.0 [10de:2204]" into buf, for messages */
+const char *dev_label(const struct pci_func *d, char *buf, size_t cap);
 
 /* Attributes only some devices need, read for those devices only. */
 void pci_read_boot_vga(const struct root *r, struct pci_func *d);

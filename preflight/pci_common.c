@@ -100,29 +100,35 @@ bool pci_same_slot(const struct pci_func *a, const struct pci_func *b)
 	return a->slot_key >> 3 == b->slot_key >> 3;
 }
 
+const char *dev_label(const struct pci_func *d, char *buf, size_t cap)
+{
+	str_fmt(buf, cap, "%s [%04x:%04x]", d->slot, d->vendor, d->device);
+	return buf;
+}
+
 const char *pci_class_name(const struct pci_func *d)
 {
 	switch (pci_class16(d)) {
-	case 0x0300: return "VGA";
-	case 0x0302: return "3D controller";
-	case 0x0380: return "display controller";
-	case 0x0403: return "audio";
-	case 0x0600: return "host bridge";
-	case 0x0601: return "ISA bridge";
-	case 0x0604: return "PCI bridge";
-	case 0x0c03: return "USB controller";
-	case 0x0c05: return "SMBus";
-	case 0x0c80: return "serial bus";
-	case 0x0106: return "SATA controller";
-	case 0x0108: return "NVMe";
+	case PCI_CLASS_DISPLAY_VGA: return "VGA";
+	case PCI_CLASS_DISPLAY_3D: return "3D controller";
+	case PCI_CLASS_DISPLAY_OTHER: return "display controller";
+	case PCI_CLASS_MULTIMEDIA_AUDIO_DEV: return "audio";
+	case PCI_CLASS_BRIDGE_HOST: return "host bridge";
+	case PCI_CLASS_BRIDGE_ISA: return "ISA bridge";
+	case PCI_CLASS_BRIDGE_PCI: return "PCI bridge";
+	case PCI_CLASS_SERIAL_USB: return "USB controller";
+	case PCI_CLASS_SERIAL_SMBUS: return "SMBus";
+	case PCI_CLASS_SERIAL_OTHER: return "serial bus";
+	case PCI_CLASS_STORAGE_SATA: return "SATA controller";
+	case PCI_CLASS_STORAGE_NVM: return "NVMe";
 	}
 	switch (pci_base_class(d)) {
-	case 0x01: return "storage";
-	case 0x02: return "network";
-	case 0x03: return "display";
-	case 0x04: return "multimedia";
-	case 0x06: return "bridge";
-	case 0x0c: return "serial bus";
+	case PCI_BASE_CLASS_STORAGE: return "storage";
+	case PCI_BASE_CLASS_NETWORK: return "network";
+	case PCI_BASE_CLASS_DISPLAY: return "display";
+	case PCI_BASE_CLASS_MULTIMEDIA: return "multimedia";
+	case PCI_BASE_CLASS_BRIDGE: return "bridge";
+	case PCI_BASE_CLASS_SERIAL: return "serial bus";
 	}
 	return "device";
 }

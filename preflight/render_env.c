@@ -3,6 +3,7 @@
  * render_env.c - KEY='value' lines for the initramfs scripts, quoted so
  * that `. file` in busybox ash is safe whatever a message contains.
  */
+#include "format.h"
 #include "render.h"
 
 #include <string.h>

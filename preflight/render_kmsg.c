@@ -8,6 +8,7 @@
  * per open file: this way no verdict is ever "suppressed".
  * Without /dev/kmsg (a test tree, a container) records go to stderr.
  */
+#include "format.h"
 #include "strbuf.h"
 #include "render.h"
 

@@ -5,6 +5,7 @@
 #include "format.h"
 #include "snapshot.h"
 #include "cmdline.h"
+#include "macro.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -84,7 +85,26 @@ static int str_ptr_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-const char *configured_cmdline(const struct root *r, struct strbuf *out)
+static const struct {
+	const char *file, *refresh;
+} cmdline_sources[] = {
+	[CMDLINE_UNCONFIGURED] = { NULL, NULL },
+	[CMDLINE_KERNEL] = { "/etc/kernel/cmdline", "proxmox-boot-tool refresh" },
+	[CMDLINE_GRUB] = { "/etc/default/grub", "update-grub" },
+};
+_Static_assert(ARRAY_SIZE(cmdline_sources) == CMDLINE_SOURCE_COUNT, "a row for every source");
+
+const char *cmdline_source_file(enum cmdline_source s)
+{
+	return cmdline_sources[s].file;
+}
+
+const char *cmdline_source_refresh(enum cmdline_source s)
+{
+	return cmdline_sources[s].refresh;
+}
+
+enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out)
 {
 	char linux_[2048] = "", deflt[2048] = "";
 	char *names[64];
@@ -94,10 +114,10 @@ const char *configured_cmdline(const struct root *r, struct strbuf *out)
 
 	if (root_read(r, "etc/kernel/cmdline", linux_, sizeof(linux_)) >= 0) {
 		sb_add(out, str_trim(linux_));
-		return "/etc/kernel/cmdline";
+		return CMDLINE_KERNEL;
 	}
 	if (!root_exists(r, "etc/default/grub"))
-		return NULL;
+		return CMDLINE_UNCONFIGURED;
 	grub_assignments(r, "etc/default/grub", linux_, deflt, sizeof(linux_));
 	/* grub-mkconfig sources the grub.d .cfg files after the main file */
 	if ((dir = root_opendir(r, "etc/default/grub.d"))) {
@@ -118,7 +138,7 @@ const char *configured_cmdline(const struct root *r, struct strbuf *out)
 		}
 	}
 	sb_addf(out, "%s %s", linux_, deflt);
-	return "/etc/default/grub";
+	return CMDLINE_GRUB;
 }
 
 /* parameters whose change means the boot loader config must be regenerated */

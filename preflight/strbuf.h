@@ -8,7 +8,6 @@
 #ifndef VFP_STRBUF_H
 #define VFP_STRBUF_H
 
-#include <stdarg.h>
 #include <stddef.h>
 
 struct strbuf {
@@ -20,9 +19,8 @@ struct strbuf {
 void sb_init(struct strbuf *sb, char *buf, size_t cap);
 void sb_add(struct strbuf *sb, const char *s);
 void sb_addn(struct strbuf *sb, const char *s, size_t n);
-void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-/* room left before `reserve` bytes at the end; for "(+N more)" tails */
+/* sb_addf, sb_vaddf: in format.h, beside the engine they run on */
+/* bytes that still fit before the terminating NUL */
 size_t sb_room(const struct strbuf *sb);
 
 /* small text helpers shared by the parsers */

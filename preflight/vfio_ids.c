@@ -104,8 +104,3 @@ int vfio_id_matches(const struct vfio_id *id, const struct pci_func *dev)
 	       field_match(id->subdevice, dev->subdevice) &&
 	       !((id->class ^ dev->class) & id->class_mask);
 }
-
-const char *vfio_id_show(const struct vfio_id *id)
-{
-	return id->text;
-}

@@ -48,7 +48,5 @@ int vfio_id_parse(const char *text, struct vfio_id *id);
 /* Add a whole ids= value from `where`; it becomes the effective source. */
 void vfio_ids_add_list(struct vfio_ids *ids, const char *list, const char *where, int from_cmdline);
 int vfio_id_matches(const struct vfio_id *id, const struct pci_func *dev);
-/* format "10de:2204" or the entry text for messages */
-const char *vfio_id_show(const struct vfio_id *id);
 
 #endif

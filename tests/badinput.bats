@@ -90,6 +90,13 @@ check_survives() {
 	assert_says preflight.input message "directives"
 }
 
+@test "bad input: vfio-pci ids= past the 256 kept are named, not dropped silently" {
+	ids="$(for i in $(seq 4096 4395); do printf '10de:%04x,' "$i"; done)10de:2204"
+	echo "options vfio-pci ids=$ids" >"$root/etc/modprobe.d/vfio.conf"
+	check_survives
+	assert_says preflight.input message "vfio-pci ids=: more than 256 entries; 45 ignored"
+}
+
 @test "bad input: a 100 KiB line without newline, and a backslash on the last line" {
 	head -c 102400 /dev/zero | tr '\0' 'x' >"$root/etc/modprobe.d/long.conf"
 	printf 'options vfio-pci \\' >"$root/etc/modprobe.d/zz-cont.conf"

@@ -4,6 +4,7 @@
  */
 #include "format.h"
 #include "esp.h"
+#include "macro.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -89,7 +90,7 @@ static int skip_disk(const char *n)
 {
 	static const char *const skip[] = { "loop", "ram", "zram", "dm-", "md", "sr", "fd", "nbd" };
 
-	for (unsigned i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(skip); i++)
 		if (!strncmp(n, skip[i], strlen(skip[i])))
 			return 1;
 	return n[0] == '.';

@@ -7,6 +7,7 @@
 #include "format.h"
 #include "select.h"
 #include "cli.h"
+#include "macro.h"
 #include "out.h"
 #include "diag.h"
 #include "efivar.h"
@@ -185,7 +186,7 @@ static int mount_line(void *ctx, char *line, size_t len, unsigned no, int trunc)
 	size_t n;
 
 	(void)len, (void)no;
-	for (int i = 0; i < 3; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
 		line += strspn(line, " \t");
 		f[i] = line;
 		line += strcspn(line, " \t");
@@ -217,7 +218,7 @@ static int grub_cannot_write(const struct rescue *s, const char *rel)
 	m.path = path;
 	if (root_for_each_line(&s->r, "proc/mounts", mount_line, &m) < 0 || !m.fs[0])
 		return 0;
-	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		if (i < 2 ? !strcmp(m.fs, bad[i]) : str_starts(m.dev, bad[i])) {
 			err_printf("vfio-preflight: rescue: refused: /%s is on %s (%s); GRUB cannot clear "
 				   "next_entry there, so the rescue entry would boot every time. Pick "
@@ -299,7 +300,7 @@ static int grub(struct rescue *s)
 			return EXIT_REFUSED;
 		return grub_one(s, s->r.fd, rel, rel);
 	}
-	for (unsigned i = 0; i < 3; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cands); i++) {
 		if (i == 2 && root_exists(&s->r, "etc/kernel/proxmox-boot-uuids"))
 			break;	/* GRUB reads the grubenv on the ESPs there */
 		if (!root_exists(&s->r, cands[i]))
