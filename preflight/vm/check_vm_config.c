@@ -174,8 +174,12 @@ void check_vm_memory(const struct vm_ctx *x, struct check_result *r)
 	if (c->memory > total) {
 		result_set(r, LEVEL_FAIL, "VM %lu needs %ld MiB, all pinned by VFIO; the host has %ld MiB of RAM: "
 			   "the start fails (Cannot allocate memory)", c->vmid, c->memory, total);
-		result_hint(r, "qm set %lu --memory %ld (the host keeps %ld MiB)", c->vmid, total - host_reserve(total),
-			    host_reserve(total));
+		if (total - host_reserve(total) >= 512)
+			result_hint(r, "qm set %lu --memory %ld (the host keeps %ld MiB)", c->vmid,
+				    total - host_reserve(total), host_reserve(total));
+		else
+			result_hint(r, "this host has too little RAM for it: give the VM less (qm set %lu --memory MiB) "
+				    "or the host more", c->vmid);
 		return;
 	}
 	spare = total - host_reserve(total);

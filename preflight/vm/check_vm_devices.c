@@ -114,11 +114,14 @@ void check_vm_functions(const struct vm_ctx *x, struct check_result *r)
 	struct item_list left;
 	char left_buf[ITEMS_LEN], label[48];
 	int first = -1;
+	unsigned gpus = 0;
 
 	items_begin(&left, left_buf, sizeof(left_buf));
 	for (unsigned j = 0; j < VM_HOSTPCI_MAX; j++) {
 		const struct vm_res *res = &vm->res[j];
 
+		for (unsigned k = 0; entry_bound(vm, j) && k < res->n_fn; k++)
+			gpus += pci_is_display(FN(x, res->fn[k]));
 		if (!entry_bound(vm, j) || !res->single_function)
 			continue;
 		for (unsigned k = 0; k < res->n_fn; k++) {
@@ -151,7 +154,8 @@ void check_vm_functions(const struct vm_ctx *x, struct check_result *r)
 			    vm->conf.vmid, first, card, p->mapping[0] ? "" : hostpci_options(p));
 		return;
 	}
-	result_set(r, LEVEL_PASS, "every GPU is passed with all its functions");
+	result_set(r, LEVEL_PASS, "%s", gpus ? "every GPU is passed with all its functions" :
+		   "no GPU assigned: nothing to pass with it");
 }
 
 /* [start, end) of group g in by_group; start == end when absent */
@@ -211,8 +215,11 @@ void check_vm_group(const struct vm_ctx *x, struct check_result *r)
 
 				if (pci_is_bridge(m) || vm_assigns(vm, idx))
 					continue;
-				if (vm->conf.pci[j].keep && !is_vfio_driver(m->driver) && m->driver[0])
-					items_add(&keep, "%s on %s", dev_label(m, label, sizeof(label)), m->driver);
+				if (vm->conf.pci[j].keep) {	/* qemu-server binds nothing: vfio judges the group as it is */
+					if (!is_vfio_driver(m->driver) && m->driver[0])
+						items_add(&keep, "%s on %s", dev_label(m, label, sizeof(label)), m->driver);
+					continue;
+				}
 				if (is_vfio_driver(m->driver) || host_claims(m))
 					continue;	/* the host gave it up already */
 				items_add(host_role(m) ? &lost : &taken, "group %d: %s (%s%s%s)", d->iommu_group,
@@ -229,8 +236,8 @@ void check_vm_group(const struct vm_ctx *x, struct check_result *r)
 		return;
 	}
 	if (keep.shown || keep.omitted) {
-		result_set(r, LEVEL_FAIL, "driver=keep leaves the group to its drivers, and vfio refuses a group with "
-			   "devices on host drivers (group not viable): %s", items_end(&keep));
+		result_set(r, LEVEL_FAIL, "driver=keep: qemu-server binds nothing, and vfio refuses a group with "
+			   "devices on host drivers (QEMU: group N is not viable): %s", items_end(&keep));
 		result_hint(r, "bind those functions to vfio-pci before the start, or drop driver=keep");
 		return;
 	}
