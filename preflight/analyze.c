@@ -155,7 +155,7 @@ int host_analyze(struct host *h)
 	 * (radeon cannot take a Navi card), but not what races vfio-pci.
 	 */
 	if (h->phase != PHASE_UPGRADE && h->n_claimed &&
-	    (err = modalias_scan(h->root, h->kernel_release, &h->pci, alias_wanted, &h->aliases)) < 0)
+	    (err = modalias_scan(h->root, h->kernel_release, &h->pci, alias_wanted, &h->aliases, &h->diag)) < 0)
 		diag_add(&h->diag, "modules.alias: %s", ERR_TEXT(err));
 	if (index_groups(h) < 0)
 		return -ENOMEM;

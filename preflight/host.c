@@ -190,31 +190,76 @@ static int on_module_line(void *ctx, char *line, size_t len, unsigned lineno, in
 	return 0;
 }
 
+/*
+ * modules.dep.bin and modules.builtin.bin: one lookup per module the
+ * checks ask about instead of a pass over modules.dep. -errno when an
+ * index cannot answer; then the text files do (see load_modules).
+ */
+static int load_modules_index(struct host *h, const char *dir)
+{
+	struct kmod_index dep, builtin;
+	char path[160];
+	int err, berr;
+
+	str_fmt(path, sizeof(path), "%s/modules.dep.bin", dir);
+	if ((err = kmod_index_open(&dep, h->root, path)) < 0)
+		return err;
+	str_fmt(path, sizeof(path), "%s/modules.builtin.bin", dir);
+	berr = kmod_index_open(&builtin, h->root, path);
+	for (int i = 0; i < M_COUNT && err >= 0; i++) {
+		const char *v;
+		size_t len;
+
+		if ((err = kmod_index_get(&dep, module_names[i], &v, &len)) >= 0)
+			h->mod[i] = err ? MOD_AVAILABLE : MOD_MISSING;
+		if (err >= 0 && berr == 0 && (err = kmod_index_get(&builtin, module_names[i], &v, &len)) > 0)
+			h->mod[i] = MOD_BUILTIN;
+	}
+	kmod_index_close(&dep);
+	if (berr == 0)
+		kmod_index_close(&builtin);
+	return err < 0 ? err : berr < 0 ? berr : 0;
+}
+
 static void load_modules(struct host *h)
 {
-	char path[160];
-	DIR *dir;
+	char path[160], dir[128];
+	DIR *dir_sys;
 	struct dirent *de;
 	struct modfile_ctx mc = { .h = h };
+	int err;
 
 	for (int i = 0; i < M_COUNT; i++)
 		h->mod[i] = MOD_UNKNOWN;
 	if (h->kernel_release[0]) {
-		str_fmt(path, sizeof(path), "lib/modules/%s/modules.dep", h->kernel_release);
-		mc.state = MOD_AVAILABLE;
-		if (root_for_each_line(h->root, path, on_module_line, &mc) == 0) {
+		str_fmt(dir, sizeof(dir), "lib/modules/%s", h->kernel_release);
+		err = load_modules_index(h, dir);
+		if (err == 0) {
 			h->have_modules_dep = true;
+			h->modules_source = KMOD_FROM_INDEX;
+		} else {
 			for (int i = 0; i < M_COUNT; i++)
-				if (h->mod[i] == MOD_UNKNOWN)
-					h->mod[i] = MOD_MISSING;
+				h->mod[i] = MOD_UNKNOWN;
+			str_fmt(path, sizeof(path), "%s/modules.dep", dir);
+			mc.state = MOD_AVAILABLE;
+			if (root_for_each_line(h->root, path, on_module_line, &mc) == 0) {
+				h->have_modules_dep = true;
+				h->modules_source = KMOD_FROM_TEXT;
+				for (int i = 0; i < M_COUNT; i++)
+					if (h->mod[i] == MOD_UNKNOWN)
+						h->mod[i] = MOD_MISSING;
+				if (err != -ENOENT)
+					diag_add(&h->diag, "/%s/modules.dep.bin or modules.builtin.bin: %s; read modules.dep "
+						 "and modules.builtin instead", dir, KMOD_INDEX_ERROR(err));
+			}
+			str_fmt(path, sizeof(path), "%s/modules.builtin", dir);
+			mc.state = MOD_BUILTIN;
+			root_for_each_line(h->root, path, on_module_line, &mc);
 		}
-		str_fmt(path, sizeof(path), "lib/modules/%s/modules.builtin", h->kernel_release);
-		mc.state = MOD_BUILTIN;
-		root_for_each_line(h->root, path, on_module_line, &mc);
 	}
 	/* /sys/module: loaded modules have initstate, built-in ones do not */
-	if ((dir = root_opendir(h->root, "sys/module"))) {
-		while ((de = readdir(dir))) {
+	if ((dir_sys = root_opendir(h->root, "sys/module"))) {
+		while ((de = readdir(dir_sys))) {
 			int idx = module_id_of(de->d_name);
 
 			if (idx < 0)
@@ -222,7 +267,7 @@ static void load_modules(struct host *h)
 			str_fmt(path, sizeof(path), "sys/module/%s/initstate", module_names[idx]);
 			h->mod[idx] = root_exists(h->root, path) ? MOD_LOADED : MOD_BUILTIN;
 		}
-		closedir(dir);
+		closedir(dir_sys);
 	}
 }
 

@@ -13,6 +13,7 @@
 
 #include "cmdline.h"
 #include "diag.h"
+#include "kmod_index.h"
 #include "modalias.h"
 #include "modprobe.h"
 #include "pci.h"
@@ -83,6 +84,7 @@ struct host {
 	/* modules */
 	enum modstate mod[M_COUNT];
 	bool have_modules_dep;
+	enum kmod_source modules_source;	/* modules.dep.bin or the text modules.dep */
 
 	/* derived by host_analyze() */
 	struct alias_hits aliases;	/* initramfs phases: image drivers matching claimed functions */

@@ -3,6 +3,7 @@
  * modalias.c - match PCI functions against modules.alias.
  */
 #include "format.h"
+#include "kmod_index.h"
 #include "modalias.h"
 #include "strbuf.h"
 
@@ -17,19 +18,75 @@ void pci_modalias(const struct pci_func *d, char *buf, size_t cap)
 		 d->subdevice, (d->class >> 16) & 0xff, (d->class >> 8) & 0xff, d->class & 0xff);
 }
 
+/* length of the bracket expression at p ("[...]"), 0 when it has no closing ']' (then '[' is literal) */
+static size_t bracket_len(const char *p)
+{
+	size_t i = 1;
+
+	if (p[i] == '!' || p[i] == '^')
+		i++;
+	if (p[i] == ']')	/* a leading ']' is a member */
+		i++;
+	for (; p[i]; i++)
+		if (p[i] == ']')
+			return i + 1;
+	return 0;
+}
+
+static int bracket_match(const char *p, size_t len, unsigned char c)
+{
+	size_t i = 1, end = len - 1;
+	int neg = 0, hit = 0;
+
+	if (p[i] == '!' || p[i] == '^') {
+		neg = 1;
+		i++;
+	}
+	for (; i < end; i++) {
+		unsigned char lo = (unsigned char)p[i], hi = lo;
+
+		if (i + 2 < end && p[i + 1] == '-') {
+			hi = (unsigned char)p[i + 2];
+			i += 2;
+		}
+		hit |= lo <= c && c <= hi;
+	}
+	return hit != neg;
+}
+
+/* how much of the pattern one character c consumes at p; 0 when it does not match */
+static size_t match_one(const char *p, unsigned char c)
+{
+	size_t n;
+
+	if (*p == '?')
+		return 1;
+	if (*p == '[' && (n = bracket_len(p)))
+		return bracket_match(p, n, c) ? n : 0;
+	if (*p == '\\' && p[1])
+		return (unsigned char)p[1] == c ? 2 : 0;
+	return (unsigned char)*p == c ? 1 : 0;
+}
+
+/*
+ * fnmatch(3) without flags, as kmod matches aliases: '*', '?', bracket
+ * expressions with ranges and '!'/'^', backslash quoting. One star is
+ * remembered and retried one character later: no recursion, O(n*m).
+ */
 int alias_match(const char *p, const char *t)
 {
 	const char *star = NULL, *resume = NULL;
+	size_t n;
 
 	while (*t) {
 		if (*p == '*') {
-			star = p++;
+			star = ++p;
 			resume = t;
-		} else if (*p == '?' || *p == *t) {
-			p++;
+		} else if (*p && (n = match_one(p, (unsigned char)*t))) {
+			p += n;
 			t++;
 		} else if (star) {
-			p = star + 1;
+			p = star;
 			t = ++resume;
 		} else {
 			return 0;
@@ -66,7 +123,7 @@ static int on_alias(void *arg, char *line, size_t len, unsigned lineno, int trun
 
 	(void)len;
 	(void)lineno;
-	if (truncated || !str_starts(line, "alias pci:"))
+	if (truncated || !str_starts(line, "alias "))
 		return 0;
 	pattern = line + 6;
 	module = strchr(pattern, ' ');
@@ -82,8 +139,41 @@ static int on_alias(void *arg, char *line, size_t len, unsigned lineno, int trun
 	return 0;
 }
 
+struct index_hit {
+	struct alias_hits *out;
+	size_t dev;
+};
+
+static int on_index_value(void *arg, const char *module)
+{
+	struct index_hit *ih = arg;
+
+	if (!modname_eq(module, "vfio_pci"))
+		add_hit(ih->out, ih->dev, module);
+	return 0;
+}
+
+/* one wildcard lookup per function in modules.alias.bin; -errno when the index cannot answer */
+static int scan_index(const struct root *r, const char *kver, struct scan_ctx *c)
+{
+	struct kmod_index ix;
+	char path[160];
+	int err;
+
+	str_fmt(path, sizeof(path), "lib/modules/%s/modules.alias.bin", kver);
+	if ((err = kmod_index_open(&ix, r, path)) < 0)
+		return err;
+	for (size_t i = 0; i < c->out->n_scanned && !err; i++) {
+		struct index_hit ih = { .out = c->out, .dev = c->out->scanned[i] };
+
+		err = kmod_index_match(&ix, c->alias[i], on_index_value, &ih);
+	}
+	kmod_index_close(&ix);
+	return err;
+}
+
 int modalias_scan(const struct root *r, const char *kver, const struct pci_list *l,
-		  int (*want)(const struct pci_func *), struct alias_hits *out)
+		  int (*want)(const struct pci_func *), struct alias_hits *out, struct diag *dg)
 {
 	struct scan_ctx *c;
 	char path[160];
@@ -102,8 +192,22 @@ int modalias_scan(const struct root *r, const char *kver, const struct pci_list 
 			out->scanned[out->n_scanned++] = i;
 		}
 	if (out->n_scanned) {
-		str_fmt(path, sizeof(path), "lib/modules/%s/modules.alias", kver);
-		err = root_for_each_line(r, path, on_alias, c);
+		if ((err = scan_index(r, kver, c)) == 0) {
+			out->source = KMOD_FROM_INDEX;
+		} else {
+			/* the text file answers what the index could not: start over from it */
+			int ierr = err;
+
+			out->n = 0;
+			out->overflow = 0;
+			str_fmt(path, sizeof(path), "lib/modules/%s/modules.alias", kver);
+			err = root_for_each_line(r, path, on_alias, c);
+			if (err == 0)
+				out->source = KMOD_FROM_TEXT;
+			if (err == 0 && ierr != -ENOENT)
+				diag_add(dg, "/lib/modules/%s/modules.alias.bin: %s; read modules.alias instead", kver,
+					 KMOD_INDEX_ERROR(ierr));
+		}
 		out->have_aliases = err == 0;
 	}
 	free(c);

@@ -11,6 +11,8 @@
 #ifndef VFP_MODALIAS_H
 #define VFP_MODALIAS_H
 
+#include "diag.h"
+#include "kmod_index.h"
 #include "pci.h"
 #include "rootfs.h"
 
@@ -26,7 +28,8 @@ struct alias_hit {
 struct alias_hits {
 	struct alias_hit v[ALIAS_HITS_MAX];
 	size_t n;
-	int have_aliases;		/* modules.alias was readable */
+	int have_aliases;		/* modules.alias(.bin) was readable */
+	enum kmod_source source;	/* which of the two answered */
 	int overflow;			/* more hits than v holds */
 	size_t scanned[ALIAS_SCAN_MAX];	/* the functions asked about */
 	size_t n_scanned;
@@ -34,15 +37,16 @@ struct alias_hits {
 
 /* "pci:v000010DEd00002204sv00001458sd0000403Bbc03sc00i00" */
 void pci_modalias(const struct pci_func *d, char *buf, size_t cap);
-/* shell-style match with '*' and '?', as modprobe matches aliases */
+/* fnmatch(3)-style match ('*', '?', [...]), as kmod matches aliases */
 int alias_match(const char *pattern, const char *text);
 /*
  * Modules other than vfio_pci whose aliases match a function that `want`
- * selects (claimed ones). Returns 0 or -errno (a missing file is 0 with
- * have_aliases unset).
+ * selects (claimed ones), from modules.alias.bin, or from modules.alias
+ * where the index is missing or damaged (a damaged one is a diag).
+ * Returns 0 or -errno (no file at all is 0 with have_aliases unset).
  */
 int modalias_scan(const struct root *r, const char *kver, const struct pci_list *l,
-		  int (*want)(const struct pci_func *), struct alias_hits *out);
+		  int (*want)(const struct pci_func *), struct alias_hits *out, struct diag *dg);
 /*
  * Can `module` bind function `dev`, by modules.alias? 1 or 0; -1 when
  * the scan cannot tell (no modules.alias, function not scanned, overflow).

@@ -16,7 +16,7 @@ struct out {
 	int fd;
 	int err;		/* first write error, -errno */
 	size_t len;
-	char buf[4096];
+	char buf[16384];	/* 4096 functions of JSON are ~1.2 MB: 75 writes, not 300 */
 };
 
 void out_init(struct out *o, int fd);

@@ -92,9 +92,14 @@ const char *dev_label(const struct pci_func *d, char *buf, size_t cap);
 void pci_read_boot_vga(const struct root *r, struct pci_func *d);
 void pci_read_reset_method(const struct root *r, struct pci_func *d);
 void pci_read_override(const struct root *r, struct pci_func *d);
-/* Parse a sysfs uevent buffer into d; returns 0 when PCI_ID was found. */
+/*
+ * Parse a sysfs uevent buffer (n bytes, or up to a NUL) into d in one
+ * pass; returns 0 when PCI_ID was found.
+ */
+int pci_parse_uevent_n(const char *buf, size_t n, struct pci_func *d);
 int pci_parse_uevent(char *buf, struct pci_func *d);
-/* "../../../kernel/iommu_groups/12" -> 12, or -1 */
+/* "../../../kernel/iommu_groups/12" (n bytes) -> 12, or -1 */
+int pci_group_from_link_n(const char *link, size_t n);
 int pci_group_from_link(const char *link);
 
 #endif

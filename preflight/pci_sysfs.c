@@ -91,14 +91,14 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 		memcpy(path, d->slot, len);
 		memcpy(path + len, "/uevent", 8);
 		n = root_read_at(dfd, path, buf, sizeof(buf));
-		if ((n <= 0 || pci_parse_uevent(buf, d) < 0) && read_attr_files(dfd, d) < 0) {
+		if ((n <= 0 || pci_parse_uevent_n(buf, (size_t)n, d) < 0) && read_attr_files(dfd, d) < 0) {
 			diag_add(dg, "%s: no readable uevent or vendor/device/class; ignored", d->slot);
 			out->n--;
 			continue;
 		}
 		memcpy(path + len, "/iommu_group", 13);
-		if (root_readlink_at(dfd, path, buf, sizeof(buf)) > 0)
-			d->iommu_group = pci_group_from_link(buf);
+		if ((n = root_readlink_at(dfd, path, buf, sizeof(buf))) > 0)
+			d->iommu_group = pci_group_from_link_n(buf, (size_t)n);
 	}
 	closedir(dir);
 	return 0;

@@ -7,21 +7,39 @@
  */
 #include "render.h"
 
+#include <string.h>
+
+/* a string literal, its length known at compile time (no strlen per call) */
+#define LIT(o, s) out_mem((o), (s), sizeof(s) - 1)
+/* the same, at a cursor into the buffer (see dev_begin) */
+#define PUT(p, s) ((p) = (char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
+
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
+}
+
+/* escaped, runs of plain bytes copied at once */
 void json_str(struct out *o, const char *s)
 {
 	out_char(o, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		const char *run = s;
+		unsigned char c;
 
+		while (json_plain((unsigned char)*s))
+			s++;
+		out_mem(o, run, (size_t)(s - run));
+		if (!(c = (unsigned char)*s))
+			break;
 		if (c == '"' || c == '\\') {
 			out_char(o, '\\');
 			out_char(o, (char)c);
-		} else if (c < 0x20 || c == 0x7f) {
-			out_str(o, "\\u00");
-			out_hex(o, c, 2);
 		} else {
-			out_char(o, (char)c);
+			LIT(o, "\\u00");
+			out_hex(o, c, 2);
 		}
+		s++;
 	}
 	out_char(o, '"');
 }
@@ -31,68 +49,141 @@ static void json_str_or_null(struct out *o, const char *s)
 	if (s && *s)
 		json_str(o, s);
 	else
-		out_str(o, "null");
+		LIT(o, "null");
 }
 
-static void json_bool(struct out *o, const char *key, bool v)
-{
-	out_str(o, key);
-	out_str(o, v ? "true" : "false");
-}
-
-/* ,"key":"hhhh" */
-static void json_hex(struct out *o, const char *key, unsigned long v, int digits)
-{
-	out_str(o, key);
-	out_char(o, '"');
-	out_hex(o, v, digits);
-	out_char(o, '"');
-}
+#define json_bool(o, key, v) ((v) ? LIT((o), key "true") : LIT((o), key "false"))
 
 static void json_checks(struct out *o, const struct report *rep)
 {
-	out_str(o, "\"checks\":[");
+	LIT(o, "\"checks\":[");
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct check_result *r = &rep->results[i];
 
-		out_str(o, i ? ",{\"id\":" : "{\"id\":");
+		if (i)
+			out_char(o, ',');
+		LIT(o, "{\"id\":");
 		json_str(o, r->id);
-		out_str(o, ",\"level\":\"");
+		LIT(o, ",\"level\":\"");
 		out_str(o, level_name(r->level));
-		out_str(o, "\",\"message\":");
+		LIT(o, "\",\"message\":");
 		json_str(o, r->message);
-		out_str(o, ",\"hint\":");
+		LIT(o, ",\"hint\":");
 		json_str_or_null(o, r->hint);
 		out_char(o, '}');
 	}
 	out_char(o, ']');
 }
 
+/*
+ * The per-function records are the output's bulk on large hosts (4096
+ * functions: ~800 KB): each is written at a cursor into the buffer,
+ * literal by literal, with one bounds check per record instead of one
+ * per byte. All but the name is bounded: the slot and driver escaped
+ * take at most 6 bytes a byte.
+ */
+#define DEV_RECORD_MAX (256 + 6 * (PCI_DRIVER_LEN + PCI_SLOT_LEN))
+
+static char *put_hex(char *p, unsigned long v, int digits)
+{
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		p[i] = "0123456789abcdef"[v & 15];
+	return p + digits;
+}
+
+static char *put_dec(char *p, long v)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+
+	do
+		*--t = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--t = '-';
+	memcpy(p, t, (size_t)(tmp + sizeof(tmp) - t));
+	return p + (tmp + sizeof(tmp) - t);
+}
+
+/* a JSON string of at most PCI_DRIVER_LEN bytes: 6 bytes each escaped */
+static char *put_str(char *p, const char *s)
+{
+	*p++ = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (json_plain(c)) {
+			*p++ = (char)c;
+		} else if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else {
+			PUT(p, "\\u00");
+			p = put_hex(p, c, 2);
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+/* a cursor with room for `need` bytes */
+static char *dev_begin(struct out *o, size_t need)
+{
+	if (sizeof(o->buf) - o->len < need)
+		out_flush(o);
+	return o->buf + o->len;
+}
+
+static void dev_end(struct out *o, const char *p)
+{
+	o->len = (size_t)(p - o->buf);
+}
+
 static void json_devices(struct out *o, const struct host *h)
 {
-	out_str(o, "\"devices\":[");
+	LIT(o, "\"devices\":[");
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct pci_func *d = &h->pci.v[i];
+		char *p = dev_begin(o, DEV_RECORD_MAX);
 
-		out_str(o, i ? ",{\"slot\":" : "{\"slot\":");
-		json_str(o, d->slot);
-		json_hex(o, ",\"vendor\":", d->vendor, 4);
-		json_hex(o, ",\"device\":", d->device, 4);
-		json_hex(o, ",\"subsystem_vendor\":", d->subvendor, 4);
-		json_hex(o, ",\"subsystem_device\":", d->subdevice, 4);
-		json_hex(o, ",\"class\":", d->class, 6);
-		out_str(o, ",\"driver\":");
-		json_str_or_null(o, d->driver);
-		out_str(o, ",\"iommu_group\":");
-		if (d->iommu_group >= 0)
-			out_dec(o, d->iommu_group);
+		if (i)
+			*p++ = ',';
+		PUT(p, "{\"slot\":");
+		p = put_str(p, d->slot);
+		PUT(p, ",\"vendor\":\"");
+		p = put_hex(p, d->vendor, 4);
+		PUT(p, "\",\"device\":\"");
+		p = put_hex(p, d->device, 4);
+		PUT(p, "\",\"subsystem_vendor\":\"");
+		p = put_hex(p, d->subvendor, 4);
+		PUT(p, "\",\"subsystem_device\":\"");
+		p = put_hex(p, d->subdevice, 4);
+		PUT(p, "\",\"class\":\"");
+		p = put_hex(p, d->class, 6);
+		PUT(p, "\",\"driver\":");
+		if (d->driver[0])
+			p = put_str(p, d->driver);
 		else
-			out_str(o, "null");
-		out_str(o, ",\"boot_vga\":");
-		out_str(o, d->boot_vga < 0 ? "null" : d->boot_vga ? "true" : "false");
-		json_bool(o, ",\"claimed\":", host_claims(d));
-		if (d->name) {
-			out_str(o, ",\"name\":");
+			PUT(p, "null");
+		PUT(p, ",\"iommu_group\":");
+		if (d->iommu_group >= 0)
+			p = put_dec(p, d->iommu_group);
+		else
+			PUT(p, "null");
+		PUT(p, ",\"boot_vga\":");
+		if (d->boot_vga < 0)
+			PUT(p, "null");
+		else if (d->boot_vga)
+			PUT(p, "true");
+		else
+			PUT(p, "false");
+		if (host_claims(d))
+			PUT(p, ",\"claimed\":true");
+		else
+			PUT(p, ",\"claimed\":false");
+		dev_end(o, p);
+		if (d->name) {	/* libpci backend only; any length */
+			LIT(o, ",\"name\":");
 			json_str(o, d->name);
 		}
 		out_char(o, '}');
@@ -102,9 +193,10 @@ static void json_devices(struct out *o, const struct host *h)
 
 static void json_groups(struct out *o, const struct host *h)
 {
-	out_str(o, "\"groups\":[");
+	LIT(o, "\"groups\":[");
 	for (size_t start = 0, end; start < h->n_by_group; start = end) {
 		bool passthrough = false, viable = true;
+		char *p;
 
 		end = host_group_end(h, start);
 		for (size_t i = start; i < end; i++) {
@@ -113,13 +205,19 @@ static void json_groups(struct out *o, const struct host *h)
 			passthrough |= host_claims(d);
 			viable &= !dev_blocks_group(h, d);
 		}
-		out_str(o, start ? ",{\"id\":" : "{\"id\":");
-		out_dec(o, h->by_group[start].group);
-		out_str(o, ",\"devices\":[");
+		p = dev_begin(o, 64);
+		if (start)
+			*p++ = ',';
+		PUT(p, "{\"id\":");
+		p = put_dec(p, h->by_group[start].group);
+		PUT(p, ",\"devices\":[");
+		dev_end(o, p);
 		for (size_t i = start; i < end; i++) {
+			p = dev_begin(o, 8 * PCI_SLOT_LEN);
 			if (i > start)
-				out_char(o, ',');
-			json_str(o, h->pci.v[h->by_group[i].idx].slot);
+				*p++ = ',';
+			p = put_str(p, h->pci.v[h->by_group[i].idx].slot);
+			dev_end(o, p);
 		}
 		out_char(o, ']');
 		json_bool(o, ",\"passthrough\":", passthrough);
@@ -131,16 +229,16 @@ static void json_groups(struct out *o, const struct host *h)
 
 void render_json(struct out *o, const struct host *h, const struct report *rep)
 {
-	out_str(o, "{\"verdict\":\"");
+	LIT(o, "{\"verdict\":\"");
 	out_str(o, level_name(rep->verdict));
-	out_str(o, "\",\"phase\":\"");
+	LIT(o, "\",\"phase\":\"");
 	out_str(o, phase_name(h->phase));
 	out_char(o, '"');
 	json_bool(o, ",\"iommu_active\":", rep->iommu_active);
 	json_bool(o, ",\"headless\":", rep->headless);
-	out_str(o, ",\"root\":");
+	LIT(o, ",\"root\":");
 	json_str(o, h->root->path);
-	out_str(o, ",\"kernel\":");
+	LIT(o, ",\"kernel\":");
 	json_str_or_null(o, h->kernel_release);
 	out_char(o, ',');
 	json_checks(o, rep);
@@ -148,5 +246,5 @@ void render_json(struct out *o, const struct host *h, const struct report *rep)
 	json_devices(o, h);
 	out_char(o, ',');
 	json_groups(o, h);
-	out_str(o, "}\n");
+	LIT(o, "}\n");
 }
