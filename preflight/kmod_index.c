@@ -58,6 +58,9 @@ int kmod_index_open_mem(struct kmod_index *ix, const void *buf, size_t size)
 	ix->map = p;
 	ix->size = size;
 	ix->mapped = 0;
+	ix->root = 0;
+	if (size == 0)	/* depmod writes modules.builtin.bin empty when nothing is built in */
+		return 0;
 	if (size < HEADER_LEN || size > NODE_MASK || be32(p) != INDEX_MAGIC || be32(p + 4) >> 16 != INDEX_MAJOR)
 		return -EINVAL;
 	ix->root = be32(p + 8);
@@ -75,10 +78,14 @@ int kmod_index_open(struct kmod_index *ix, const struct root *r, const char *rel
 	ix->mapped = 0;
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)HEADER_LEN ||
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_size && st.st_size < (off_t)HEADER_LEN) ||
 	    st.st_size > (off_t)NODE_MASK) {
 		close(fd);
 		return -EINVAL;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return kmod_index_open_mem(ix, "", 0);
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	err = map == MAP_FAILED ? -errno : 0;
@@ -176,6 +183,8 @@ int kmod_index_get(const struct kmod_index *ix, const char *key, const char **va
 {
 	uint32_t word = ix->root;
 
+	if (!ix->size)
+		return 0;
 	/* every step takes at least one character of the key: this ends */
 	for (;;) {
 		struct node n;
@@ -279,6 +288,8 @@ int kmod_index_match(const struct kmod_index *ix, const char *key, kmod_index_cb
 	uint32_t word = ix->root;
 	int err;
 
+	if (!ix->size)
+		return 0;
 	for (;;) {
 		struct node n;
 

@@ -36,6 +36,8 @@ struct kmod_index {
 /*
  * Map `rel` under the root and check its header. 0, or -errno: -ENOENT
  * when absent, -EINVAL when it is no index of the version kmod writes.
+ * An empty file is an empty index (depmod's modules.builtin.bin when
+ * nothing is built in).
  */
 int kmod_index_open(struct kmod_index *ix, const struct root *r, const char *rel);
 /* the same over a buffer the caller keeps (tests, fuzzing) */

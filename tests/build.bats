@@ -16,25 +16,32 @@ load test_helper/common
 	! grep -aq "GNU C Library" "$REPO/preflight/vfio-preflight"
 }
 
-# Issue 2 asks for <= 40 KiB; with every check, the upgrade phase and the
-# rescue one-shot writer the binary is ~66.4 KiB (see README "What it costs"),
-# so this guards against growth and says the budget is not met. `groups` (the
-# package installs this one binary, so the command lives in it) added 3.5 KiB,
-# the vm command (issue 12: the qemu-server config reader and the vm.* checks,
-# never run in the initramfs) ~29 KiB, status --motd and --prometheus (the same
-# reason as groups) 6.3 KiB: the ceiling is 112 KiB since (108,000 bytes).
-@test "build: the boot binary stays within its 112 KiB ceiling (the 40 KiB budget is not met)" {
+# Issue 11 withdrew issue 2's 40 KiB budget (the messages and fixes do not
+# fit in it; to users size is bytes in the initramfs and on the ESP, see
+# README "Binary size") and set 96 KiB for the one binary the package
+# installs. That budget is not met: the vm command (issue 12, the qemu-server
+# config reader and the vm.* checks, ~29 KiB, never run in the initramfs) and
+# status --motd/--prometheus (6.3 KiB) came on top, so this guards a 112 KiB
+# ceiling and says so; make bench prints the miss beside the budget.
+@test "build: the boot binary stays within its 112 KiB ceiling (issue 11's 96 KiB budget is not met)" {
 	size="$(stat -c %s "$REPO/preflight/vfio-preflight")"
-	echo "# size: $size bytes (budget 40960)" >&3
+	echo "# size: $size bytes (budget 98304, ceiling 114688)" >&3
 	[ "$size" -le 114688 ]
 }
 
-@test "bench: make bench measures against lspci -nk and busybox sh and prints the ratios" {
-	# the 512-function host only: the full run (4096 too) takes minutes
-	BENCH_HOSTS=bench-512 run -0 make -C "$REPO" bench
+@test "bench: make bench measures against lspci -nk and busybox sh and prints the ratios and budgets" {
+	# the 512-function host with this machine's module files only: the full
+	# run (4096 and 8192 functions, the boot phases and their scripts) takes minutes
+	# status 1 is a budget missed (the size one, see above), 2 could not measure
+	BENCH_HOSTS=bench-512 run bash "$REPO/bench/run"
+	[ "$status" -le 1 ]
+	[[ "$output" =~ size:\ [0-9]+\ bytes ]]
+	[[ "$output" == *"module files of /lib/modules/"* ]]
 	[[ "$output" == *"vfio-preflight check "* ]]
 	[[ "$output" =~ ratios:\ lspci\ -nk\ /\ vfio-preflight\ =\ [0-9.]+x\ instructions ]]
-	[[ "$output" == *"budgets met"* ]]
+	[[ "$output" == *"budget met:    >= 10x fewer instructions than lspci -nk"* ]]
+	# every figure is printed beside its budget, met or missed
+	[ "$(grep -c '^  budget met:\|^  BUDGET MISSED:' <<<"$output")" -eq 2 ]
 }
 
 @test "install: make install honours DESTDIR and PREFIX and installs the man page" {

@@ -24,3 +24,4 @@ fuzz() {
 @test "fuzz: the message formatter prints what snprintf prints, and cuts cleanly" { fuzz format; }
 @test "fuzz: qemu-server VM configs and pci.cfg mappings, line by line" { fuzz pveconf; }
 @test "fuzz: the saved boot state (env files), the login message and the node_exporter metrics" { fuzz bootstate; }
+@test "fuzz: kmod's binary indexes (modules.alias.bin wildcard and exact lookups)" { fuzz kmodindex; }
