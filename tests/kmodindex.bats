@@ -20,7 +20,7 @@ setup_file() {
 	# the preflight's reader, linked like the fuzz targets (every core source)
 	cc -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I"$REPO/preflight" -o "$QUERY" \
 		"$REPO/tests/tools/kmodindex-query.c" \
-		$(ls "$REPO"/preflight/*.c | grep -v -e '/main\.c$' -e '/pci_libpci\.c$')
+		$(find "$REPO/preflight" -name '*.c' ! -path '*/fuzz/*' ! -name main.c ! -name pci_libpci.c)
 	export QUERY
 	IMGDIR="$("$REPO/bench/most-image" "$KVER" 2>/dev/null | sed -n 2p)" || IMGDIR=""
 	export IMGDIR
