@@ -11,6 +11,7 @@
 #include "format.h"
 #include "checks.h"
 #include "cli.h"
+#include "config.h"
 #include "host.h"
 #include "macro.h"
 #include "render.h"
@@ -149,6 +150,37 @@ static int open_state_dir(const struct root *r, const char *rel)
 	return root_open_dirfd(r, path);
 }
 
+
+/*
+ * boot predict: STATE/config.env, the configuration as validated, which
+ * init-top reads with `read` (never sourcing the admin's file). Problems go
+ * to the kernel ring; without config.env the scripts use the defaults.
+ */
+static void save_config(const struct options *o, const struct root *r, struct kmsg *k)
+{
+	struct config c;
+	struct out f;
+	int dfd, fd;
+
+	config_load(&c, r, k);
+	dfd = open_state_dir(r, o->state_dir);
+	if (dfd < 0) {
+		kmsg_log(k, 4, "state: cannot create /%s: %s", o->state_dir, ERR_TEXT(-dfd));
+		return;
+	}
+	fd = openat(dfd, "config.env", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir, ERR_TEXT(errno));
+	} else {
+		out_init(&f, fd);
+		config_write(&f, &c);
+		if (out_flush(&f) < 0)
+			kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir,
+				 ERR_TEXT(-f.err));
+		close(fd);
+	}
+	close(dfd);
+}
 
 /* STATE/<phase>.{json,env,txt}: survives into the real root with /run */
 static void save_state(const struct options *o, const struct root *r, const struct host *h,
@@ -351,6 +383,8 @@ static int run(const struct options *o, const struct root *r)
 		}
 		hopt.rootmnt = &rootmnt;
 	}
+	if (boot && o->phase == PHASE_PREDICT)
+		save_config(o, r, &k);
 	err = host_load(h, r, &hopt);
 	if (!err)
 		err = report_run(h, &rep);
@@ -469,6 +503,30 @@ static int main_groups(int argc, char **argv)
 	return ret ? EXIT_FAILED : EXIT_OK;
 }
 
+/* the configuration as the boot reads it: KEY="value" lines; 1 when it had problems */
+static int main_config(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct config c;
+	struct kmsg k;
+	struct out out;
+	struct root r;
+	unsigned problems;
+	int ret = start(argc, argv, &o, &r);
+
+	if (ret != EXIT_OK)
+		return ret;
+	kmsg_init(&k, &r);
+	problems = config_load(&c, &r, o.kmsg ? &k : NULL);
+	kmsg_close(&k);
+	root_close(&r);
+	out_init(&out, STDOUT_FILENO);
+	config_write(&out, &c);
+	if (out_flush(&out) < 0)
+		return EXIT_INTERNAL;
+	return problems ? EXIT_FAILED : EXIT_OK;
+}
+
 static const struct command commands[] = {
 	{ "check", main_report, "[--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
 				" [--backend sysfs|libpci] [--no-color]" },
@@ -476,6 +534,7 @@ static const struct command commands[] = {
 			       "upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]" },
 	{ "groups", main_groups, "[--root DIR] [--all] [--backend sysfs|libpci] [--no-color]" },
 	{ "snapshot", main_snapshot, "[--root DIR]" },
+	{ "config", main_config, "[--root DIR] [--kmsg]" },
 	{ "status", main_status, "[--root DIR] [--state-dir DIR] [--json] [--motd] [--prometheus DIR]" },
 	{ "rescue", rescue_main, "--next-boot|--clear|--status [--auto] [--root DIR] [...]" },
 	{ "vm", vm_main, "[VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] [--kmsg]\n"
