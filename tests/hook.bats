@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The initramfs-tools hook under the real mkinitramfs: it validates
+# /etc/default/vfio-preflight with the binary's parser, prints a W: per
+# problem and never fails the image build.
+
+load test_helper/common
+
+setup() {
+	command -v mkinitramfs >/dev/null || skip "initramfs-tools not installed"
+	KVER="$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -1)"
+	[ -n "$KVER" ] || skip "no kernel modules in /lib/modules"
+	T="$BATS_TEST_TMPDIR/root"
+	C="$BATS_TEST_TMPDIR/conf"
+	mkdir -p "$T/etc/default" "$C/hooks" "$C/scripts" "$C/conf.d"
+	printf '%s\n' MODULES=list BUSYBOX=n COMPRESS=gzip >"$C/initramfs.conf"
+	: >"$C/modules"
+	cp "$REPO/initramfs-hooks/hooks/vfio-preflight" "$C/hooks/"
+}
+
+# build: mkinitramfs with only this project's hook added; $output has its messages
+build() {
+	run env VFIO_PREFLIGHT_BIN="$VFP" VFIO_PREFLIGHT_ROOT="$T" \
+		mkinitramfs -d "$C" -o "$BATS_TEST_TMPDIR/initrd.img" "$KVER"
+}
+
+# unpacked PATH: a file of the image
+unpacked() {
+	local x="$BATS_TEST_TMPDIR/x"
+	[ -d "$x" ] || unmkinitramfs "$BATS_TEST_TMPDIR/initrd.img" "$x" >/dev/null
+	cat "$x/$1"
+}
+
+@test "hook: a configuration that is not valid shell warns per line, builds, and its valid lines count" {
+	printf '%s\n' 'FALLBACK="off' 'FORCE_LOAD="vfio_pci vfio_iommu_type1"' '`reboot`' 'exit 1' \
+		'FATAL_CHECKS="nope"' >"$T/etc/default/vfio-preflight"
+	build
+	echo "$output"
+	[ "$status" -eq 0 ]
+	f="$T/etc/default/vfio-preflight"
+	[[ "$output" == *"W: vfio-preflight: $f:1: unterminated quote, line ignored"* ]]
+	[[ "$output" == *"W: vfio-preflight: $f:3: not KEY=\"value\": '\`reboot\`', ignored"* ]]
+	[[ "$output" == *"W: vfio-preflight: $f:4: not KEY=\"value\": 'exit 1', ignored"* ]]
+	[[ "$output" == *"W: vfio-preflight: $f:5: FATAL_CHECKS: 'nope' is no check id"* ]]
+	# the file goes in as it is (the boot reads it with the same parser)
+	[ "$(unpacked etc/default/vfio-preflight)" = "$(cat "$f")" ]
+	# FORCE_LOAD from the valid line 2: both modules loaded after init-top
+	unpacked conf/modules | grep -qx 'vfio_pci'
+	unpacked conf/modules | grep -qx 'vfio_iommu_type1'
+}
+
+@test "hook: a bad FORCE_LOAD falls back to vfio_pci; no configuration at all is no warning" {
+	printf '%s\n' 'FORCE_LOAD="vfio_pci;rm"' >"$T/etc/default/vfio-preflight"
+	build
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"FORCE_LOAD: 'vfio_pci;rm' is no module name; the default 'vfio_pci' applies"* ]]
+	unpacked conf/modules | grep -qx 'vfio_pci'
+	rm "$T/etc/default/vfio-preflight"
+	rm -rf "$BATS_TEST_TMPDIR/x"
+	build
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"W: vfio-preflight"* ]]
+	unpacked conf/modules | grep -qx 'vfio_pci'
+}
