@@ -9,6 +9,8 @@ SYSCONFDIR?= /etc
 # initramfs-tools reads only these, whatever PREFIX is
 INITRAMFS  = /usr/share/initramfs-tools
 LIBDIR    ?= $(PREFIX)/share/vfio-preflight
+# the initramfs' binary: architecture-dependent, so not under share/
+LIBEXECDIR?= $(PREFIX)/lib/vfio-preflight
 # systemd's system unit directory on Debian 12 (pkg-config systemd systemdsystemunitdir)
 UNITDIR   ?= /lib/systemd/system
 DESTDIR   ?=
@@ -29,11 +31,12 @@ SRC_MAIN = $(SRC_CORE) preflight/main.c
 HDRS     = $(wildcard preflight/*.h) $(filter-out preflight/fuzz/%,$(wildcard preflight/*/*.h))
 
 BIN       = preflight/vfio-preflight
+BOOT_BIN  = preflight/vfio-preflight-boot
 HOST_BIN  = preflight/vfio-preflight-host
 ASAN_BIN  = preflight/vfio-preflight-asan
 FUZZERS   = $(patsubst preflight/fuzz/fuzz_%.c,preflight/fuzz/fuzz-%,$(wildcard preflight/fuzz/fuzz_*.c))
 
-all: $(BIN)
+all: $(BIN) $(BOOT_BIN)
 
 # The boot binary: static klibc, size-optimised, stripped. No unwind tables or
 # CET notes (nothing unwinds a klibc program), no page-aligned code segment.
@@ -42,6 +45,13 @@ KLCC_SIZE = -Os -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protecti
 $(BIN): $(SRC_MAIN) $(HDRS)
 	@command -v $(KLCC) >/dev/null || { echo "klcc not found: run 'make deps' (klibc-utils libklibc-dev)" >&2; exit 1; }
 	$(KLCC) -static $(KLCC_SIZE) $(WARN) $(CPPFLAGS) -o $@ $(SRC_MAIN)
+	strip --strip-all -R .comment -R .note.gnu.build-id $@
+
+# The initramfs' cut of it: the same sources without the commands about a
+# running host (groups, vm), so the image carries only what the boot runs.
+$(BOOT_BIN): $(SRC_MAIN) $(HDRS)
+	@command -v $(KLCC) >/dev/null || { echo "klcc not found: run 'make deps' (klibc-utils libklibc-dev)" >&2; exit 1; }
+	$(KLCC) -static $(KLCC_SIZE) $(WARN) $(CPPFLAGS) -DVFP_BOOT_ONLY -o $@ $(SRC_MAIN)
 	strip --strip-all -R .comment -R .note.gnu.build-id $@
 
 # A host build: glibc, dynamic, with the libpci access method (names from pci.ids).
@@ -63,7 +73,7 @@ preflight/fuzz/fuzz-%: preflight/fuzz/fuzz_%.c $(SRC_CORE) $(HDRS) $(wildcard pr
 deps:
 	tests/setup-deps
 
-check: $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
+check: $(BIN) $(BOOT_BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
 	tests/run-tests
 
 bench: $(BIN)
@@ -73,7 +83,7 @@ bench: $(BIN)
 demo: $(BIN)
 	demo/run
 
-INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8 \
+INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(LIBEXECDIR)/vfio-preflight-boot $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8 \
 	$(DESTDIR)$(INITRAMFS)/hooks/vfio-preflight \
 	$(DESTDIR)$(INITRAMFS)/scripts/init-top/00-vfio-preflight \
 	$(DESTDIR)$(INITRAMFS)/scripts/init-premount/vfio-preflight \
@@ -86,8 +96,9 @@ INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(MANDIR)/man8/vfio-pr
 	$(DESTDIR)$(LIBDIR)/hookscript $(DESTDIR)$(UNITDIR)/vfio-preflight-vm.service \
 	$(DESTDIR)$(UNITDIR)/vfio-preflight-motd.service $(DESTDIR)$(UNITDIR)/vfio-preflight-metrics.service
 
-install: $(BIN)
+install: $(BIN) $(BOOT_BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vfio-preflight
+	install -D -m 0755 $(BOOT_BIN) $(DESTDIR)$(LIBEXECDIR)/vfio-preflight-boot
 	install -D -m 0644 preflight/vfio-preflight.8 $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8
 	install -D -m 0755 initramfs-hooks/hooks/vfio-preflight $(DESTDIR)$(INITRAMFS)/hooks/vfio-preflight
 	install -D -m 0755 initramfs-hooks/scripts/init-top/00-vfio-preflight \
@@ -153,7 +164,7 @@ lintian: deb
 	lintian --fail-on error,warning --info $(DEB)
 
 clean:
-	rm -f $(BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
+	rm -f $(BIN) $(BOOT_BIN) $(HOST_BIN) $(ASAN_BIN) $(FUZZERS)
 	rm -rf dist
 
 .PHONY: all host asan fuzz deps check bench demo install uninstall clean deb lintian

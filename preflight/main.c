@@ -335,6 +335,7 @@ static int cmd_snapshot(const struct root *r)
 	return err;
 }
 
+#ifndef VFP_BOOT_ONLY
 /* the IOMMU groups as a tree; 1 when a passthrough group is not viable */
 static int cmd_groups(const struct options *o, const struct root *r)
 {
@@ -360,6 +361,7 @@ static int cmd_groups(const struct options *o, const struct root *r)
 	free(h);
 	return err;
 }
+#endif
 
 static int run(const struct options *o, const struct root *r)
 {
@@ -485,6 +487,12 @@ static int main_report(int argc, char **argv)
 	return ret ? EXIT_FAILED : EXIT_OK;
 }
 
+/*
+ * The initramfs carries a cut of this program (VFP_BOOT_ONLY, see the
+ * Makefile): what the boot scripts and the hook run. The admin's commands
+ * about the running host stay in the installed binary only.
+ */
+#ifndef VFP_BOOT_ONLY
 static int main_groups(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -502,6 +510,7 @@ static int main_groups(int argc, char **argv)
 	}
 	return ret ? EXIT_FAILED : EXIT_OK;
 }
+#endif
 
 /* the configuration as the boot reads it: KEY="value" lines; 1 when it had problems */
 static int main_config(int argc, char **argv)
@@ -532,13 +541,17 @@ static const struct command commands[] = {
 				" [--backend sysfs|libpci] [--no-color]" },
 	{ "boot", main_report, "predict|verify [--root DIR] [--state-dir DIR]\n"
 			       "upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]" },
+#ifndef VFP_BOOT_ONLY
 	{ "groups", main_groups, "[--root DIR] [--all] [--backend sysfs|libpci] [--no-color]" },
+#endif
 	{ "snapshot", main_snapshot, "[--root DIR]" },
 	{ "config", main_config, "[--root DIR] [--kmsg]" },
 	{ "status", main_status, "[--root DIR] [--state-dir DIR] [--json] [--motd] [--prometheus DIR]" },
 	{ "rescue", rescue_main, "--next-boot|--clear|--status [--auto] [--root DIR] [...]" },
+#ifndef VFP_BOOT_ONLY
 	{ "vm", vm_main, "[VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] [--kmsg]\n"
 			 " [--no-color]" },
+#endif
 };
 
 /* every row's synopsis: "usage: vfio-preflight NAME FORM", one line per form */
