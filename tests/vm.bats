@@ -362,3 +362,26 @@ hook() {
 	grep -qx 'ExecStart=-/usr/sbin/vfio-preflight vm --onboot --kmsg --no-color' \
 		"$dest/lib/systemd/system/vfio-preflight-vm.service"
 }
+
+@test "golden: every node's verdicts per VM and check are its tests/vms/NAME.expected" {
+	local d name bad=0
+	for d in "$REPO"/tests/vms/*/; do
+		name="$(basename "$d")"
+		[ -e "$REPO/tests/vms/$name.expected" ] || { echo "no tests/vms/$name.expected"; bad=1; continue; }
+		cp -a "$FIXTURES/$(cat "$d/host")" "$BATS_TEST_TMPDIR/$name"
+		VFIO_PREFLIGHT="$VFP" "$REPO/tests/vms/verdicts" "$name" "$BATS_TEST_TMPDIR/$name" >"$BATS_TEST_TMPDIR/$name.got" ||
+			{ echo "$name: tests/vms/verdicts failed"; bad=1; continue; }
+		grep -v '^#' "$REPO/tests/vms/$name.expected" |
+			diff -u --label "$name.expected" --label "$name (this build)" - "$BATS_TEST_TMPDIR/$name.got" || bad=1
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "man: every vm.* check id is documented" {
+	local id
+	root="$(vm_root guide)"
+	run -1 "$VFP" vm --root "$root" --json
+	for id in $(jq -r '[.vms[].checks[].id] | unique[]' <<<"$output") vm.returned; do
+		grep -q "^\\.B $id\$" "$REPO/preflight/vfio-preflight.8" || { echo "man page lacks $id"; return 1; }
+	done
+}

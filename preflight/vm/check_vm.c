@@ -2,6 +2,7 @@
 /*
  * check_vm.c - the table of vm.* checks and running it for one VM.
  */
+#include "macro.h"
 #include "vm/check_vm.h"
 
 #include <errno.h>
@@ -22,7 +23,7 @@ const struct vm_check vm_check_table[] = {
 	{ "vm.cpu",		check_vm_cpu },
 };
 static const struct vm_check returned = { "vm.returned", check_vm_returned };
-const size_t vm_check_count = sizeof(vm_check_table) / sizeof(vm_check_table[0]);
+const size_t vm_check_count = ARRAY_SIZE(vm_check_table);
 
 int vm_report_run(const struct vm_ctx *x, struct report *rep)
 {

@@ -4,6 +4,7 @@
  * as read, the host's verdicts that decide it, machine type, firmware,
  * memory (VFIO pins all of it), CPU model.
  */
+#include "macro.h"
 #include "vm/check_vm.h"
 
 #include <string.h>
@@ -69,11 +70,28 @@ void check_vm_config(const struct vm_ctx *x, struct check_result *r)
 		   c->lines == 1 ? "" : "s", c->in_current ? "" : "; snapshots and pending changes not judged");
 }
 
+/* does the VM assign a function the host's vfio-pci configuration claims */
+static bool vm_claimed(const struct vm_ctx *x)
+{
+	const struct vm *vm = x->vm;
+
+	for (unsigned j = 0; j < VM_HOSTPCI_MAX; j++)
+		for (unsigned k = 0; vm->conf.pci[j].present && k < vm->res[j].n_fn; k++)
+			if (host_claims(FN(x, vm->res[j].fn[k])))
+				return true;
+	return false;
+}
+
 void check_vm_host(const struct vm_ctx *x, struct check_result *r)
 {
+	/* the host's verdicts every passthrough start depends on */
 	static const char *const ids[] = { "iommu.firmware", "iommu.kernel", "iommu.interrupt-remapping",
 					   "vfio.modules", "security.acs-override" };
+	/* shown where the host's vfio-pci configuration claims this VM's devices; they do not
+	 * decide the start: qemu-server binds the group itself (vm.binding, vm.group judge that) */
+	static const char *const boot_ids[] = { "vfio.binding", "iommu.group-viable" };
 	const struct check_result *worst = NULL;
+	bool claimed = vm_claimed(x);
 	struct item_list il;
 	char buf[ITEMS_LEN];
 
@@ -81,12 +99,15 @@ void check_vm_host(const struct vm_ctx *x, struct check_result *r)
 	for (size_t i = 0; i < x->host_rep->n; i++) {
 		const struct check_result *hr = &x->host_rep->results[i];
 
-		for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(ids); k++)
 			if (!strcmp(hr->id, ids[k])) {
 				items_add(&il, "%s %s", hr->id, level_tag(hr->level));
 				if (hr->level != LEVEL_NOTE && (!worst || hr->level > worst->level))
 					worst = hr;
 			}
+		for (size_t k = 0; claimed && k < ARRAY_SIZE(boot_ids); k++)
+			if (!strcmp(hr->id, boot_ids[k]))
+				items_add(&il, "%s %s at boot", hr->id, level_tag(hr->level));
 	}
 	if (worst && worst->level > LEVEL_PASS) {
 		result_set(r, worst->level, "host: %s; %s: %s", items_end(&il), worst->id, worst->message);

@@ -7,6 +7,7 @@
  * does another VM hold them.
  */
 #include "format.h"
+#include "macro.h"
 #include "vm/check_vm.h"
 
 #include <string.h>
@@ -204,7 +205,7 @@ void check_vm_group(const struct vm_ctx *x, struct check_result *r)
 			}
 			for (unsigned s = 0; s < n_seen; s++)
 				dup |= seen[s] == d->iommu_group;
-			if (dup || n_seen == sizeof(seen) / sizeof(seen[0]))
+			if (dup || n_seen == ARRAY_SIZE(seen))
 				continue;
 			seen[n_seen++] = d->iommu_group;
 			n_groups++;

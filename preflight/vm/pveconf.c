@@ -4,6 +4,7 @@
  * (contract in pveconf.h). Pure text in, struct out: no file access.
  */
 #include "format.h"
+#include "macro.h"
 #include "vm/pveconf.h"
 
 #include <ctype.h>
@@ -31,10 +32,10 @@ static const struct { const char *stem; unsigned count; } numbered_keys[] = {
 
 static bool known_key(const char *key)
 {
-	for (size_t i = 0; i < sizeof(plain_keys) / sizeof(plain_keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(plain_keys); i++)
 		if (!strcmp(key, plain_keys[i]))
 			return true;
-	for (size_t i = 0; i < sizeof(numbered_keys) / sizeof(numbered_keys[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(numbered_keys); i++) {
 		size_t n = strlen(numbered_keys[i].stem);
 		char *end;
 		unsigned long idx;
