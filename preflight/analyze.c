@@ -68,7 +68,7 @@ static void claim_devices(struct host *h)
 			if (!vfio_id_matches(&ids->v[k], d))
 				continue;
 			ids->v[k].matches++;
-			if (ids->v[k].source == ids->effective)
+			if (ids->v[k].source == ids->effective && !h->vfio.refused)
 				d->claim = CLAIM_IDS;
 		}
 		if (d->claim == CLAIM_NONE && modname_eq(d->override, "vfio_pci"))

@@ -116,12 +116,20 @@ static const struct vfio_id *ignored_id(const struct vfio_ids *ids)
 void check_vfio_ids(const struct host *h, struct check_result *r)
 {
 	const struct vfio_ids *ids = &h->ids;
-	struct item_list bad, unmatched, matched;
-	char bad_buf[ITEMS_LEN], un_buf[ITEMS_LEN], ok_buf[ITEMS_LEN];
-	const struct vfio_id *first_bad = NULL, *first_un = NULL;
+	struct item_list bad, unmatched, matched, odd;
+	char bad_buf[ITEMS_LEN], un_buf[ITEMS_LEN], ok_buf[ITEMS_LEN], odd_buf[ITEMS_LEN];
+	const struct vfio_id *first_bad = NULL, *first_un = NULL, *first_odd = NULL;
 	const struct pci_func *suggest = NULL;
 	const struct vfio_id *lost;
 
+	if (h->vfio.refused) {
+		result_set(r, LEVEL_FAIL, "vfio-pci will not load (see vfio.options), so no ids= of it take effect%s%s",
+			   ids->effective >= 0 ? ": not those from " : "",
+			   ids->effective >= 0 ? ids->src[ids->effective].where : "");
+		result_hint(r, "fix the option vfio.options names; the ids themselves are checked once "
+			    "vfio-pci loads");
+		return;
+	}
 	if (ids->n == 0) {
 		if (h->n_claimed) {
 			result_set(r, LEVEL_PASS, "no ids= configured; %zu device(s) claimed by driver_override "
@@ -144,8 +152,17 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 	items_begin(&bad, bad_buf, sizeof(bad_buf));
 	items_begin(&unmatched, un_buf, sizeof(un_buf));
 	items_begin(&matched, ok_buf, sizeof(ok_buf));
+	items_begin(&odd, odd_buf, sizeof(odd_buf));
 	for (size_t i = 0; i < ids->n; i++) {
 		const struct vfio_id *id = &ids->v[i];
+		char as[VFIO_ID_TEXT];
+
+		if (id->odd && !id->malformed && id->source == ids->effective) {
+			items_add(&odd, "'%s' (read as %s%s)", id->text, vfio_id_read_as(id, as, sizeof(as)),
+				  id->odd == ODD_DROPS ? ", the rest ignored" : "");
+			if (!first_odd || (id->odd == ODD_DROPS && first_odd->odd != ODD_DROPS))
+				first_odd = id;
+		}
 
 		if (id->malformed) {
 			items_add(&bad, "'%s' in %s", id->text, ids->src[id->source].where);
@@ -154,7 +171,11 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		} else if (id->source != ids->effective) {
 			continue;
 		} else if (!id->matches) {
-			items_add(&unmatched, "%s", id->text);
+			if (looks_like_slot(id->text))	/* sscanf reads "01:00.0" as 0001:0000 */
+				items_add(&unmatched, "'%s' (a bus address, read as %s)", id->text,
+					  vfio_id_read_as(id, as, sizeof(as)));
+			else
+				items_add(&unmatched, "%s", id->text);
 			if (!first_un) {
 				first_un = id;
 				suggest = closest_device(h, id);
@@ -176,7 +197,10 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 	if (first_un) {
 		result_set(r, LEVEL_FAIL, "vfio-pci ids that match no PCI device: %s, listed in %s", items_end(&unmatched),
 			   ids->src[first_un->source].where);
-		if (suggest)
+		if (looks_like_slot(first_un->text))
+			result_hint(r, "'%s' is a bus address; ids= takes vendor:device IDs, e.g. the [10de:2204] "
+				    "that lspci -nn shows for it, in %s", first_un->text, ids->src[first_un->source].where);
+		else if (suggest)
 			result_hint(r, "did you mean %04x:%04x (%s, %s)? Fix the ID in %s, then run update-initramfs -u -k all",
 				    suggest->vendor, suggest->device, suggest->slot, pci_class_name(suggest),
 				    ids->src[first_un->source].where);
@@ -191,6 +215,20 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 			   ids->src[lost->source].where);
 		result_hint(r, "keep one ids= list (e.g. in /etc/modprobe.d/vfio.conf) with every ID, "
 			    "and remove the others");
+		return;
+	}
+	if (first_odd) {
+		/* the kernel's sscanf takes these; say what it took, and what it dropped */
+		result_set(r, first_odd->odd == ODD_DROPS ? LEVEL_WARN : LEVEL_NOTE,
+			   "ids from %s match: %s; not written as vendor:device: %s", ids->src[ids->effective].where,
+			   items_end(&matched), items_end(&odd));
+		if (ids->src[ids->effective].from_cmdline)
+			result_hint(r, "write each entry as vendor:device in hex, comma-separated, no spaces "
+				    "(e.g. vfio-pci.ids=10de:2204,10de:1aef): %s", host_cmdline_file_hint(h));
+		else
+			result_hint(r, "write each entry as vendor:device in hex, comma-separated, no spaces "
+				    "(e.g. ids=10de:2204,10de:1aef) in %s, then run update-initramfs -u -k all",
+				    ids->src[ids->effective].where);
 		return;
 	}
 	result_set(r, LEVEL_PASS, "ids from %s match: %s", ids->src[ids->effective].where, items_end(&matched));

@@ -17,6 +17,7 @@ const struct check check_table[] = {
 	{ "iommu.interrupt-remapping",	check_interrupt_remapping,	PHASES_RUNTIME },
 	{ "security.acs-override",	check_acs_override,		PHASES_RUNTIME },
 	{ "vfio.modules",		check_vfio_modules,		PHASES_RUNTIME },
+	{ "vfio.options",		check_vfio_options,		PHASES_RUNTIME },
 	{ "vfio.ids",			check_vfio_ids,			PHASES_RUNTIME },
 	{ "vfio.binding",		check_vfio_binding,		PHASES_RUNTIME },
 	{ "vfio.host-drivers",		check_host_drivers,		PHASES_RUNTIME },

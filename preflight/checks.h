@@ -100,6 +100,7 @@ void check_iommu_kernel(const struct host *h, struct check_result *r);
 void check_interrupt_remapping(const struct host *h, struct check_result *r);
 void check_acs_override(const struct host *h, struct check_result *r);
 void check_vfio_modules(const struct host *h, struct check_result *r);
+void check_vfio_options(const struct host *h, struct check_result *r);
 void check_vfio_ids(const struct host *h, struct check_result *r);
 void check_vfio_binding(const struct host *h, struct check_result *r);
 void check_host_drivers(const struct host *h, struct check_result *r);

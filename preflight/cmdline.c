@@ -3,29 +3,12 @@
  * cmdline.c - split and query the kernel command line.
  */
 #include "cmdline.h"
+#include "kparam.h"
 #include "strbuf.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Remove the quotes the kernel removes: a leading one and its partner. */
-static void strip_quotes(char *s)
-{
-	size_t len = strlen(s);
-
-	if (len && s[0] == '"') {
-		memmove(s, s + 1, len);
-		len--;
-		if (len && s[len - 1] == '"')
-			s[--len] = '\0';
-	}
-}
 
 int cmdline_parse(struct cmdline *c, const char *text)
 {
@@ -34,43 +17,28 @@ int cmdline_parse(struct cmdline *c, const char *text)
 
 	c->n = 0;
 	c->dropped = 0;
+	c->after_dashes = NULL;
 	c->buf = malloc(len + 1);
 	if (!c->buf)
 		return -ENOMEM;
 	memcpy(c->buf, text, len);
 	c->buf[len] = '\0';
 
-	s = c->buf;
-	for (;;) {
-		char *start, *eq = NULL;
-		int in_quote = 0;
+	s = kparam_skip_spaces(c->buf);
+	while (*s) {
+		char *key, *val;
 
-		while (is_space(*s))
-			s++;
-		if (!*s)
+		s = kparam_next(s, &key, &val);
+		if (!val && strcmp(key, "--") == 0) {
+			c->after_dashes = s;	/* init's arguments, not the kernel's */
 			break;
-		start = s;
-		for (; *s && (in_quote || !is_space(*s)); s++) {
-			if (*s == '"')
-				in_quote = !in_quote;
-			else if (*s == '=' && !eq && !in_quote)
-				eq = s;
 		}
-		if (*s)
-			*s++ = '\0';
-		if (strcmp(start, "--") == 0)
-			break;
 		if (c->n == CMDLINE_MAX_PARAMS) {
 			c->dropped++;
 			continue;
 		}
-		if (eq) {
-			*eq = '\0';
-			strip_quotes(eq + 1);
-		}
-		strip_quotes(start);
-		c->p[c->n].key = start;
-		c->p[c->n].val = eq ? eq + 1 : NULL;
+		c->p[c->n].key = key;
+		c->p[c->n].val = val;
 		c->n++;
 	}
 	return 0;

@@ -2,10 +2,9 @@
 /*
  * cmdline.h - the kernel command line as the kernel itself splits it.
  *
- * Rules kept from the kernel's parser: whitespace separates parameters,
- * double quotes group (and are removed from the value), '-' and '_' are
- * equal in names, "--" ends the kernel's part, and for a repeated
- * parameter the last occurrence wins (cmdline_last).
+ * Split exactly as the kernel splits it (kparam.h: next_arg's quoting,
+ * "--" ends the kernel's part); '-' and '_' are equal in names, and for a
+ * repeated parameter the last occurrence wins (cmdline_last).
  */
 #ifndef VFP_CMDLINE_H
 #define VFP_CMDLINE_H
@@ -25,6 +24,7 @@ struct cmdline {
 	struct cmdline_param p[CMDLINE_MAX_PARAMS];
 	size_t n;
 	int dropped;		/* parameters past CMDLINE_MAX_PARAMS */
+	const char *after_dashes;	/* what follows a bare "--", NULL without one */
 };
 
 /* Returns 0 or -ENOMEM; text may be any bytes, NUL-terminated. */

@@ -87,6 +87,8 @@ static int load_cmdline(struct host *h)
 			diag_add(&h->diag, "/proc/cmdline contains NUL bytes; read up to the first");
 	}
 	err = cmdline_parse(&h->cmdline, buf);
+	if (!err && !(h->cmdline_raw = strdup(buf)))
+		err = -ENOMEM;
 	free(buf);
 	if (!err && h->cmdline.dropped)
 		diag_add(&h->diag, "/proc/cmdline has more than %d parameters; %d ignored",
@@ -271,30 +273,42 @@ static void load_modules(struct host *h)
 	}
 }
 
-/* ids= from modprobe.d (file order), then from the command line: the last wins */
+/*
+ * ids= as vfio-pci receives it: the option string kmod builds (modprobe.d,
+ * then the command line's vfio-pci.* words as kmod reads them), parsed as
+ * the kernel parses it; each ids= word is a source, the last one wins. A
+ * built-in vfio-pci gets only the kernel's own reading of the command line
+ * (which stops at "--"); its modprobe.d ids are kept to say they are lost.
+ */
 static void load_ids(struct host *h)
 {
-	const struct modconf *mc = &h->modconf;
-	char *val = malloc(ROOT_LINE_MAX + 1);
+	struct vfio_options *vo = &h->vfio;
 	const struct cmdline_param *p;
 	size_t pos = 0;
 
 	h->ids.effective = -1;
-	if (!val)
+	vo->builtin = h->mod[M_VFIO_PCI] == MOD_BUILTIN;
+	if (modopts_build(&vo->opts, &h->modconf, vo->builtin ? NULL : h->cmdline_raw, "vfio_pci") < 0)
 		return;
-	for (size_t i = 0; i < mc->n; i++) {
-		const struct mod_directive *d = &mc->d[i];
+	if (vfio_load_parse(&vo->load, vo->opts.text) < 0) {
+		modopts_free(&vo->opts);
+		return;
+	}
+	vo->known = true;
+	vo->refused = !vo->builtin && vo->load.err;
+	for (size_t i = 0; i < vo->load.n_ids; i++) {
+		const struct vfio_ids_word *w = &vo->load.ids[i];
 		char where[200];
 
-		if (d->kind != MOD_OPTIONS || !modname_eq(d->module, "vfio_pci") ||
-		    options_value(d->args, "ids", val, ROOT_LINE_MAX + 1) <= 0)
-			continue;
-		modconf_where(mc, d, where, sizeof(where));
-		vfio_ids_add_list(&h->ids, val, where, 0);
+		modopts_where(&vo->opts, &h->modconf, w->off, where, sizeof(where));
+		if (str_starts(where, "the kernel command line"))
+			vfio_ids_add_list(&h->ids, w->val, "kernel command line (vfio-pci.ids=)", 1);
+		else
+			vfio_ids_add_list(&h->ids, w->val, where, 0);
 	}
-	while ((p = cmdline_next(&h->cmdline, "vfio_pci.ids", &pos)))
-		vfio_ids_add_list(&h->ids, p->val ? p->val : "", "kernel command line (vfio-pci.ids=)", 1);
-	free(val);
+	if (vo->builtin)
+		while ((p = cmdline_next(&h->cmdline, "vfio_pci.ids", &pos)))
+			vfio_ids_add_list(&h->ids, p->val ? p->val : "", "kernel command line (vfio-pci.ids=)", 1);
 	if (h->ids.dropped)
 		diag_add(&h->diag, "vfio-pci ids=: more than %d entries; %u ignored", VFIO_IDS_MAX, h->ids.dropped);
 }
@@ -403,6 +417,10 @@ int host_load(struct host *h, const struct root *r, const struct host_options *o
 void host_free(struct host *h)
 {
 	cmdline_free(&h->cmdline);
+	free(h->cmdline_raw);
+	h->cmdline_raw = NULL;
+	modopts_free(&h->vfio.opts);
+	vfio_load_free(&h->vfio.load);
 	modconf_free(&h->modconf);
 	pci_list_free(&h->pci);
 	free(h->by_group);

@@ -14,12 +14,14 @@
 #include "cmdline.h"
 #include "diag.h"
 #include "kmod_index.h"
+#include "kmod_options.h"
 #include "modalias.h"
 #include "modprobe.h"
 #include "pci.h"
 #include "rootfs.h"
 #include "snapshot.h"
 #include "vfio_ids.h"
+#include "vfio_params.h"
 
 enum phase {
 	PHASE_CHECK,	/* a running host */
@@ -65,8 +67,17 @@ struct host {
 	char kernel_release[96];	/* "" unknown */
 
 	struct cmdline cmdline;
+	char *cmdline_raw;		/* /proc/cmdline as read, for kmod's own reading of it */
 	struct modconf modconf;
 	struct vfio_ids ids;
+	/* vfio-pci's option string (kmod) and what the kernel makes of it */
+	struct vfio_options {
+		struct modopts opts;
+		struct vfio_load load;
+		bool known;		/* built and parsed (not in PHASE_UPGRADE, not out of memory) */
+		bool builtin;		/* built into the kernel: modprobe.d never reaches it */
+		bool refused;		/* init_module() fails: nothing is claimed */
+	} vfio;
 	struct pci_list pci;
 	const char *backend;
 

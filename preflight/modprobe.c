@@ -12,10 +12,69 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const conf_dirs[] = {
-	"etc/modprobe.d", "run/modprobe.d", "usr/local/lib/modprobe.d",
-	"lib/modprobe.d", "usr/lib/modprobe.d", NULL,
+/*
+ * kmod's search path, in priority order. kmod 32 added its DISTCONFDIR
+ * (/usr/lib) before /lib; kmod 30 (Debian 12) has no /usr/lib at all. When
+ * the tree does not say which kmod it has, /usr/lib is read last.
+ */
+static const char *const dirs_kmod30[] = {
+	"etc/modprobe.d", "run/modprobe.d", "usr/local/lib/modprobe.d", "lib/modprobe.d", NULL,
 };
+static const char *const dirs_kmod32[] = {
+	"etc/modprobe.d", "run/modprobe.d", "usr/local/lib/modprobe.d", "usr/lib/modprobe.d",
+	"lib/modprobe.d", NULL,
+};
+static const char *const dirs_unknown[] = {
+	"etc/modprobe.d", "run/modprobe.d", "usr/local/lib/modprobe.d", "lib/modprobe.d",
+	"usr/lib/modprobe.d", NULL,
+};
+
+struct kmod_version_ctx {
+	int in_kmod;
+	long version;	/* -1 unknown */
+};
+
+static int on_status_line(void *ctx, char *line, size_t len, unsigned lineno, int truncated)
+{
+	struct kmod_version_ctx *kv = ctx;
+
+	(void)len;
+	(void)lineno;
+	if (truncated)
+		return 0;
+	if (!line[0])
+		kv->in_kmod = 0;
+	else if (str_starts(line, "Package: "))
+		kv->in_kmod = strcmp(line + 9, "kmod") == 0;
+	else if (kv->in_kmod && str_starts(line, "Version: ")) {
+		const char *v = line + 9;
+		long n = 0;
+
+		if (strchr(v, ':'))	/* an epoch */
+			v = strchr(v, ':') + 1;
+		while (*v >= '0' && *v <= '9' && n < 100000)
+			n = n * 10 + (*v++ - '0');
+		kv->version = n;
+		return 1;
+	}
+	return 0;
+}
+
+/* the tree's kmod major version from dpkg's status file, -1 when it does not say */
+static long kmod_version(const struct root *r)
+{
+	struct kmod_version_ctx kv = { 0, -1 };
+
+	root_for_each_line(r, "var/lib/dpkg/status", on_status_line, &kv);
+	return kv.version;
+}
+
+static const char *const *conf_dirs_for(const struct root *r)
+{
+	long v = kmod_version(r);
+
+	return v < 0 ? dirs_unknown : v >= 32 ? dirs_kmod32 : dirs_kmod30;
+}
 
 struct conf_file {
 	char name[128];		/* basename */
@@ -33,10 +92,12 @@ struct parse_ctx {
 	int full_said;
 };
 
+/* kmod reads *.conf and *.alias (a name of at least 6 bytes) */
 static int has_conf_suffix(const char *name)
 {
 	size_t len = strlen(name);
-	return len > 5 && strcmp(name + len - 5, ".conf") == 0;
+
+	return len >= 6 && (strcmp(name + len - 5, ".conf") == 0 || strcmp(name + len - 6, ".alias") == 0);
 }
 
 static int conf_file_cmp(const void *a, const void *b)
@@ -47,6 +108,7 @@ static int conf_file_cmp(const void *a, const void *b)
 /* Gather .conf names, first directory wins for a given name. */
 static size_t collect_files(const struct root *r, struct conf_file *out, size_t max, struct diag *dg)
 {
+	const char *const *conf_dirs = conf_dirs_for(r);
 	size_t n = 0;
 
 	for (int i = 0; conf_dirs[i]; i++) {
@@ -58,7 +120,7 @@ static size_t collect_files(const struct root *r, struct conf_file *out, size_t 
 		while ((de = readdir(dir))) {
 			size_t j;
 
-			if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name))
+			if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name) || de->d_type == DT_DIR)
 				continue;
 			if (strlen(de->d_name) >= sizeof(out->name)) {
 				diag_add(dg, "/%s/%.60s...: file name too long; ignored", conf_dirs[i], de->d_name);
@@ -147,33 +209,73 @@ static char *next_word(char **s)
 	return w;
 }
 
+/* strtok_r(NULL, "", save) as kmod uses it: the rest after one separator, NULL if empty */
+static char *rest_of_line(char **s)
+{
+	return **s ? *s : NULL;
+}
+
+/* kmod's underscores(): '[' must be closed and a ']' must not stand alone */
+static int modname_valid(const char *s)
+{
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] == ']')
+			return 0;
+		if (s[i] == '[') {
+			i += strcspn(s + i, "]");
+			if (!s[i])
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * One logical line, tokenized as kmod does: words split at space and tab;
+ * for options, install and softdep the rest of the line after the single
+ * separator that follows the module name, verbatim (tabs become spaces).
+ */
 static int parse_directive(struct parse_ctx *pc, char *text, unsigned line)
 {
-	char *s = str_trim(text), *cmd, *module, *rest;
+	char *s = text, *cmd, *module, *rest;
 
 	if (!*s || *s == '#')
 		return 0;
 	cmd = next_word(&s);
+	if (!cmd)
+		return 0;
 	module = next_word(&s);
-	rest = str_trim(s);
-	if (!module) {
-		if (strcmp(cmd, "include") != 0)
-			bad_line(pc, line, "missing module name");
+	rest = rest_of_line(&s);
+	if (strcmp(cmd, "include") == 0 || strcmp(cmd, "config") == 0)
+		return 0;	/* deprecated, kmod ignores them */
+	if (!module || !modname_valid(module)) {
+		bad_line(pc, line, module ? "bad module name" : "missing module name");
 		return 0;
 	}
-	if (strcmp(cmd, "options") == 0)
-		return add_directive(pc, MOD_OPTIONS, module, rest, line);
 	if (strcmp(cmd, "blacklist") == 0)
 		return add_directive(pc, MOD_BLACKLIST, module, NULL, line);
-	if (strcmp(cmd, "install") == 0)
-		return add_directive(pc, MOD_INSTALL, module, rest, line);
-	if (strcmp(cmd, "softdep") == 0)
-		return add_directive(pc, MOD_SOFTDEP, module, rest, line);
-	if (strcmp(cmd, "alias") == 0 || strcmp(cmd, "remove") == 0 ||
-	    strcmp(cmd, "include") == 0 || strcmp(cmd, "weakdep") == 0)
+	if (strcmp(cmd, "alias") == 0 || strcmp(cmd, "weakdep") == 0)
 		return 0;
-	bad_line(pc, line, "unknown command");
-	return 0;
+	if (strcmp(cmd, "options") != 0 && strcmp(cmd, "install") != 0 &&
+	    strcmp(cmd, "softdep") != 0 && strcmp(cmd, "remove") != 0) {
+		bad_line(pc, line, "unknown command");
+		return 0;
+	}
+	if (!rest) {
+		bad_line(pc, line, "nothing after the module name");
+		return 0;
+	}
+	if (strcmp(cmd, "options") == 0) {
+		for (char *t = rest; *t; t++)
+			if (*t == '\t')
+				*t = ' ';
+		return add_directive(pc, MOD_OPTIONS, module, rest, line);
+	}
+	if (strcmp(cmd, "install") == 0)
+		return add_directive(pc, MOD_INSTALL, module, str_trim(rest), line);
+	if (strcmp(cmd, "softdep") == 0)
+		return add_directive(pc, MOD_SOFTDEP, module, str_trim(rest), line);
+	return 0;	/* remove */
 }
 
 static int has_binary(const char *s, size_t len)
@@ -184,10 +286,14 @@ static int has_binary(const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * kmod's line reader: a backslash before the newline joins the next line;
+ * any other backslash is dropped and the byte after it kept as is.
+ */
 static int on_line(void *ctx, char *line, size_t len, unsigned lineno, int truncated)
 {
 	struct parse_ctx *pc = ctx;
-	int continued;
+	int continued = 0;
 
 	if (truncated) {
 		bad_line(pc, lineno, "line longer than 4 KiB");
@@ -199,20 +305,27 @@ static int on_line(void *ctx, char *line, size_t len, unsigned lineno, int trunc
 		pc->join_len = 0;
 		return 0;
 	}
-	continued = len && line[len - 1] == '\\';
-	if (continued)
-		line[--len] = '\0';
 	if (pc->join_len == 0)
 		pc->join_start = lineno;
-	if (pc->join_len + len + 1 > ROOT_LINE_MAX) {
-		if (!pc->join_overflow)
-			bad_line(pc, pc->join_start, "continued line longer than 4 KiB");
-		pc->join_overflow = 1;
-	} else {
-		memcpy(pc->join + pc->join_len, line, len);
-		pc->join_len += len;
-		pc->join[pc->join_len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		char c = line[i];
+
+		if (c == '\\') {
+			if (i + 1 == len) {
+				continued = 1;
+				break;
+			}
+			c = line[++i];
+		}
+		if (pc->join_len + 1 >= ROOT_LINE_MAX) {
+			if (!pc->join_overflow)
+				bad_line(pc, pc->join_start, "continued line longer than 4 KiB");
+			pc->join_overflow = 1;
+			break;
+		}
+		pc->join[pc->join_len++] = c;
 	}
+	pc->join[pc->join_len] = '\0';
 	if (continued)
 		return 0;
 	if (!pc->join_overflow && parse_directive(pc, pc->join, pc->join_start) < 0)

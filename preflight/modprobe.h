@@ -2,12 +2,16 @@
 /*
  * modprobe.h - modprobe.d configuration, read the way kmod reads it.
  *
- * Files ending in ".conf" from etc, run, usr/local/lib, lib and usr/lib
- * modprobe.d are merged by file name (the first directory that has a name
- * wins, so /etc overrides /lib) and parsed in name order. Lines may be
- * continued with a trailing backslash; '#' starts a comment; module names
- * are compared with '-' and '_' alike. Bad lines are reported and skipped,
- * as kmod does ("ignoring bad line").
+ * Files ending in ".conf" or ".alias" from etc, run, usr/local/lib, lib
+ * (and usr/lib where the tree's kmod reads it: kmod 32 and later, before
+ * lib) modprobe.d are merged by file name (the first directory that has a
+ * name wins, so /etc overrides /lib) and parsed in name order. Lines are
+ * read as kmod reads them: a backslash before the newline continues the
+ * line, any other backslash is dropped (the byte after it kept); a line
+ * whose first byte is '#' is a comment; module names are compared with
+ * '-' and '_' alike. An options directive keeps the rest of its line
+ * verbatim, as kmod hands it to the module. Bad lines are reported and
+ * skipped, as kmod does ("ignoring bad line").
  */
 #ifndef VFP_MODPROBE_H
 #define VFP_MODPROBE_H
@@ -28,7 +32,7 @@ struct mod_directive {
 	unsigned short file;		/* index into modconf.files */
 	unsigned line;
 	char module[MODNAME_LEN];	/* normalized: '_' */
-	char *args;			/* rest of the line (options, command, deps) */
+	char *args;			/* rest of the line (options: verbatim, tabs as spaces) */
 };
 
 struct modconf {

@@ -227,6 +227,31 @@ static void json_groups(struct out *o, const struct host *h)
 	out_char(o, ']');
 }
 
+/* "vfio_pci": the option string kmod builds, whether the kernel loads the module with it, the ids it adds */
+static void json_vfio(struct out *o, const struct host *h)
+{
+	const struct vfio_ids *ids = &h->ids;
+	char as[VFIO_ID_TEXT];
+	bool first = true;
+
+	out_str(o, ",\"vfio_pci\":{\"options\":");
+	json_str(o, h->vfio.opts.text ? h->vfio.opts.text : "");
+	json_bool(o, ",\"builtin\":", h->vfio.builtin);
+	json_bool(o, ",\"loads\":", !h->vfio.refused);
+	out_str(o, ",\"ids\":[");
+	for (size_t i = 0; i < ids->n && !h->vfio.refused; i++) {
+		const struct vfio_id *id = &ids->v[i];
+
+		if (id->malformed || (int)id->source != ids->effective)
+			continue;
+		if (!first)
+			out_char(o, ',');
+		first = false;
+		json_str(o, vfio_id_read_as(id, as, sizeof(as)));
+	}
+	out_str(o, "]}");
+}
+
 void render_json(struct out *o, const struct host *h, const struct report *rep)
 {
 	LIT(o, "{\"verdict\":\"");
@@ -246,5 +271,7 @@ void render_json(struct out *o, const struct host *h, const struct report *rep)
 	json_devices(o, h);
 	out_char(o, ',');
 	json_groups(o, h);
+	if (h->vfio.known)
+		json_vfio(o, h);
 	LIT(o, "}\n");
 }

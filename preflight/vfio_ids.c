@@ -5,17 +5,76 @@
 #include "format.h"
 #include "vfio_ids.h"
 #include "pci.h"
+#include "kparam.h"
 #include "strbuf.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * vsscanf(s, "%x:%x:%x:%x:%x:%x") as lib/vsprintf.c runs it: spaces are
+ * skipped before each number, a "0x" prefix is taken, digits beyond 32
+ * bits keep the low ones, and the first byte that does not fit ends the
+ * scan without complaint. Returns the number of fields read.
+ */
+static int scan_fields(const char *s, uint32_t *field[6], const char **end)
+{
+	int n = 0;
+
+	while (n < 6) {
+		uint64_t v = 0;
+		int d;
+
+		if (n > 0 && *s++ != ':')
+			break;
+		if (!*s)
+			break;
+		s = kparam_skip_spaces((char *)s);
+		if (hex_digit(*s) < 0)
+			break;
+		if (s[0] == '0' && (s[1] | 0x20) == 'x')
+			s += 2;
+		while ((d = hex_digit(*s)) >= 0) {
+			v = v * 16 + (uint64_t)d;
+			s++;
+		}
+		*field[n++] = (uint32_t)v;
+		*end = s;
+	}
+	return n;
+}
+
+/* written as the syntax says: 1-8 hex digits per field, 2-6 fields, nothing else */
+static bool canonical(const char *s)
+{
+	int fields = 0, digits = 0;
+
+	for (;; s++) {
+		if (hex_digit(*s) >= 0) {
+			if (++digits > 8)
+				return false;
+			continue;
+		}
+		if (!digits || (*s != ':' && *s) || ++fields > 6)
+			return false;
+		if (!*s)
+			return fields >= 2;
+		digits = 0;
+	}
+}
 
 int vfio_id_parse(const char *text, struct vfio_id *id)
 {
 	uint32_t *field[6];
-	char tmp[VFIO_ID_TEXT];
-	char *s = tmp, *tok;
-	int n = 0;
 
 	memset(id, 0, sizeof(*id));
 	id->subvendor = VFIO_ANY_ID;
@@ -27,30 +86,19 @@ int vfio_id_parse(const char *text, struct vfio_id *id)
 	field[4] = &id->class;
 	field[5] = &id->class_mask;
 
-	str_fmt(id->text, sizeof(id->text), "%s", text);
-	if (strlen(text) >= sizeof(tmp)) {
-		id->malformed = 1;
-		return -EINVAL;
-	}
-	strcpy(tmp, text);
-	while ((tok = strsep(&s, ":"))) {
-		long v;
+	const char *end = text;
 
-		if (n == 6) {
-			id->malformed = 1;
-			return -EINVAL;
-		}
-		v = hex_parse(tok, 8);
-		if (v < 0) {
-			id->malformed = 1;
-			return -EINVAL;
-		}
-		*field[n++] = (uint32_t)v;
-	}
-	/* the kernel needs at least vendor:device */
-	if (n < 2) {
+	str_fmt(id->text, sizeof(id->text), "%s", text);
+	id->fields = (uint8_t)scan_fields(text, field, &end);
+	if (id->fields < 2) {	/* the kernel: "invalid id string", skipped */
 		id->malformed = 1;
 		return -EINVAL;
+	}
+	if (!canonical(text)) {
+		id->odd = ODD_COSMETIC;
+		for (; *end; end++)	/* digits the scan never reached: an ID lost */
+			if (hex_digit(*end) >= 0)
+				id->odd = ODD_DROPS;
 	}
 	return 0;
 }
@@ -70,15 +118,17 @@ void vfio_ids_add_list(struct vfio_ids *ids, const char *list, const char *where
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char entry[VFIO_ID_TEXT + 1];
+		char entry[VFIO_ENTRY_MAX + 1];
 
-		if (ids->n == VFIO_IDS_MAX) {
+		if (len == 0) {
+			;	/* the kernel skips an empty entry */
+		} else if (ids->n == VFIO_IDS_MAX) {
 			ids->dropped++;
 		} else {
 			struct vfio_id *id = &ids->v[ids->n++];
 
-			if (len > VFIO_ID_TEXT)
-				len = VFIO_ID_TEXT; /* too long to be valid: parse flags it */
+			if (len > VFIO_ENTRY_MAX)
+				len = VFIO_ENTRY_MAX;	/* ids= holds 1023 bytes in all */
 			memcpy(entry, p, len);
 			entry[len] = '\0';
 			vfio_id_parse(entry, id);
@@ -104,3 +154,16 @@ int vfio_id_matches(const struct vfio_id *id, const struct pci_func *dev)
 	       field_match(id->subdevice, dev->subdevice) &&
 	       !((id->class ^ dev->class) & id->class_mask);
 }
+
+const char *vfio_id_read_as(const struct vfio_id *id, char *buf, size_t cap)
+{
+	if (id->fields >= 6)
+		str_fmt(buf, cap, "%04x:%04x:%04x:%04x:%06x:%06x", id->vendor, id->device, id->subvendor,
+			id->subdevice, id->class, id->class_mask);
+	else if (id->fields >= 4)
+		str_fmt(buf, cap, "%04x:%04x:%04x:%04x", id->vendor, id->device, id->subvendor, id->subdevice);
+	else
+		str_fmt(buf, cap, "%04x:%04x", id->vendor, id->device);
+	return buf;
+}
+

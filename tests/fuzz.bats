@@ -20,6 +20,7 @@ fuzz() {
 @test "fuzz: the vfio-pci ids= parser and matcher" { fuzz ids; }
 @test "fuzz: the sysfs uevent and iommu_group link parsers" { fuzz uevent; }
 @test "fuzz: the modprobe.d reader and parser" { fuzz modprobe; }
+@test "fuzz: vfio-pci's option string: kmod's command-line reading, the kernel's parse_args" { fuzz kparams; }
 @test "fuzz: GRUB environment blocks: read, checked, edited, still valid" { fuzz grubenv; }
 @test "fuzz: the message formatter prints what snprintf prints, and cuts cleanly" { fuzz format; }
 @test "fuzz: qemu-server VM configs and pci.cfg mappings, line by line" { fuzz pveconf; }

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kparam.c - the kernel's parameter splitting and boolean parsing.
+ */
+#include "kparam.h"
+
+#include <errno.h>
+#include <stddef.h>
+
+/* lib/ctype.c: the C locale's spaces plus Latin-1 NBSP */
+bool kparam_isspace(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
+char *kparam_skip_spaces(char *s)
+{
+	while (kparam_isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+char *kparam_next(char *args, char **param, char **val)
+{
+	size_t i, equals = 0;
+	bool in_quote = false, quoted = false;
+	char *next;
+
+	if (*args == '"') {
+		args++;
+		in_quote = quoted = true;
+	}
+	for (i = 0; args[i]; i++) {
+		if (kparam_isspace((unsigned char)args[i]) && !in_quote)
+			break;
+		if (equals == 0 && args[i] == '=')	/* an '=' at 0 does not count */
+			equals = i;
+		if (args[i] == '"')
+			in_quote = !in_quote;
+	}
+	*param = args;
+	if (!equals) {
+		*val = NULL;
+	} else {
+		args[equals] = '\0';
+		*val = args + equals + 1;
+		if (**val == '"') {
+			(*val)++;
+			if (args[i - 1] == '"')
+				args[i - 1] = '\0';
+		}
+	}
+	/* i is 0 only for a lone quote: then args[-1] is that quote */
+	if (quoted && args[(ptrdiff_t)i - 1] == '"')
+		args[(ptrdiff_t)i - 1] = '\0';
+	if (args[i]) {
+		args[i] = '\0';
+		next = args + i + 1;
+	} else {
+		next = args + i;
+	}
+	return kparam_skip_spaces(next);
+}
+
+int kparam_bool(const char *s, bool *res)
+{
+	if (!s)
+		return -EINVAL;
+	switch (s[0]) {
+	case 'e': case 'E': case 'y': case 'Y': case 't': case 'T': case '1':
+		*res = true;
+		return 0;
+	case 'd': case 'D': case 'n': case 'N': case 'f': case 'F': case '0':
+		*res = false;
+		return 0;
+	case 'o': case 'O':
+		if (s[1] == 'n' || s[1] == 'N') {
+			*res = true;
+			return 0;
+		}
+		if (s[1] == 'f' || s[1] == 'F') {
+			*res = false;
+			return 0;
+		}
+		break;
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vfio-pci's option string as we build it equals the one the real kmod
+# builds: `modprobe --show-depends -C DIR... vfio-pci` prints the insmod
+# line with the options, reading the tree's modprobe.d directories and, in a
+# private mount namespace, the tree's command line bind-mounted over
+# /proc/cmdline. The configurations come from a seeded generator of the
+# shapes people write (quoted words, backslashes, '--', tabs, .alias files,
+# the same name in several directories); KMOD_DIFF_COUNT sets how many
+# (300 in CI), KMOD_DIFF_SEED the seed.
+
+load test_helper/common
+
+# the kernel release whose module tree has vfio-pci, for modprobe -S
+kmod_kernel() {
+	local ko
+	for ko in /lib/modules/*/kernel/drivers/vfio/pci/vfio-pci.ko*; do
+		[ -e "$ko" ] || continue
+		ko="${ko#/lib/modules/}"
+		printf '%s\n' "${ko%%/*}"
+		return 0
+	done
+	return 1
+}
+
+setup() {
+	command -v modprobe >/dev/null || skip "no kmod here"
+	[ "$(id -u)" -eq 0 ] || skip "unshare -m needs root"
+	KVER="$(kmod_kernel)" || skip "no kernel module tree with vfio-pci (tests/boot/setup installs one)"
+	export KVER
+}
+
+# the search path ours reads in a tree that does not say which kmod it has
+DIRS="etc/modprobe.d run/modprobe.d usr/local/lib/modprobe.d lib/modprobe.d usr/lib/modprobe.d"
+
+pick() {
+	local -n arr="$1"
+	printf '%s' "${arr[RANDOM % ${#arr[@]}]}"
+}
+
+OPTS=(
+	'ids=10de:2204' 'ids=10de:2204,10de:1aef' 'ids=1002:67df,1002:aaf0' 'ids="10de:2204, 10de:1aef"'
+	'"ids=10de:2204,10de:1aef"' 'ids=10de:2204;10de:1aef' 'ids=0x10de:0x2204' 'ids=' 'ids'
+	'ids=10de:2204,' 'ids=10de:2204:1458:403b' 'ids=01:00.0' 'disable_vga=1' 'disable_vga=ja'
+	'disable-vga=on' 'disable_idle_d3=2' 'disable_idle_d3=Y' 'nointxmask' 'enable_sriov=yes'
+	'--' 'ids=10de:22\04' 'ids=10de:2204\' 'ids="10de:2204' 'x=1' '#' 'ids=10de:1aef   '
+	$'ids=10de:2204\tdisable_vga=1' 'ids=10de:2204 # comment'
+)
+HEADS=(
+	'options vfio-pci' 'options vfio_pci' $'options\tvfio-pci' 'options  vfio-pci' ' options vfio-pci'
+	'options vfio-pci ' 'options nouveau' 'options vfio-pci.ids' 'options vfio-pci[x]'
+	'options vfio-pci]' '#options vfio-pci'
+)
+NOISE=('blacklist nouveau' 'softdep nouveau pre: vfio-pci' 'install nouveau /bin/false'
+	'alias pci:v000010DEd* vfio-pci' 'include /etc/foo' 'bogus line' '')
+WORDS=(
+	quiet 'root=/dev/sda1' 'intel_iommu=on' 'vfio-pci.ids=10de:2204,10de:1aef' 'vfio_pci.ids=10de:2204'
+	'"vfio-pci.ids=10de:2204, 10de:1aef"' 'vfio-pci.ids="10de:2204, 10de:1aef"' '--'
+	'vfio-pci.disable_vga=1' 'vfio-pci.disable_vga=ja' 'vfio-pci.ids=10de:2204 -- vfio-pci.ids=1:2'
+	'foo="bar' 'vfio-pci.ids="10de:2204' 'vfio.pci.ids=1:2' 'x"y' 'vfio-pci.ids' 'vfio-pci.=1'
+	'"quiet"' 'modprobe.blacklist=nouveau' 'VFIO-PCI.ids=1:2' 'vfio-pci.ids=1:2.3'
+	$'vfio-pci.ids="a\tb"' '"vfio-pci.nointxmask"'
+)
+FILES=(vfio.conf vfio.conf a.conf z.conf vfio.alias local.conf vfio.conf.dpkg-old README)
+
+# one random configuration under $1
+generate() {
+	local root="$1" nfiles i n line w cmd=""
+	mkdir -p "$root/proc"
+	nfiles=$((RANDOM % 4))
+	for ((i = 0; i < nfiles; i++)); do
+		local dir file
+		dir="$(pick DIRS_A)"
+		file="$(pick FILES)"
+		mkdir -p "$root/$dir"
+		n=$((1 + RANDOM % 3))
+		while ((n-- > 0)); do
+			case $((RANDOM % 5)) in
+			0) line="$(pick NOISE)" ;;
+			1) line="$(pick HEADS) $(pick OPTS) \\"$'\n'"$(pick OPTS)" ;;
+			2) line="$(pick HEADS) $(pick OPTS) $(pick OPTS)" ;;
+			*) line="$(pick HEADS) $(pick OPTS)" ;;
+			esac
+			printf '%s\n' "$line" >>"$root/$dir/$file"
+		done
+	done
+	n=$((RANDOM % 6))
+	while ((n-- > 0)); do
+		w="$(pick WORDS)"
+		cmd="${cmd:+$cmd }$w"
+	done
+	printf 'BOOT_IMAGE=/vmlinuz %s\n' "$cmd" >"$root/proc/cmdline"
+}
+
+# the options kmod puts on vfio-pci's insmod line for the tree $1
+theirs() {
+	local root="$1" args=() d line
+	for d in $DIRS; do args+=(-C "$root/$d"); done
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	line="$(unshare -m sh -c 'mount --bind "$1/proc/cmdline" /proc/cmdline && shift && exec "$@"' \
+		sh "$root" modprobe -S "$KVER" --show-depends "${args[@]}" vfio-pci 2>/dev/null |
+		grep '/vfio-pci\.ko' | tail -n 1)"
+	line="${line#insmod * }"
+	# modprobe prints the options and a space (for options given on its own command line)
+	printf '%s' "${line% }"
+}
+
+ours() {
+	"$VFP" check --root "$1" --json 2>/dev/null | jq -j '.vfio_pci.options'
+}
+
+@test "kmod differential: vfio-pci's option string equals real modprobe --show-depends on generated configurations" {
+	local count="${KMOD_DIFF_COUNT:-300}" seed="${KMOD_DIFF_SEED:-10}" i same=0 shown=0 a b root
+	# shellcheck disable=SC2034 # read through pick's nameref
+	read -ra DIRS_A <<<"$DIRS"
+	RANDOM="$seed"
+	for ((i = 0; i < count; i++)); do
+		root="$BATS_TEST_TMPDIR/c$i"
+		generate "$root"
+		a="$(ours "$root")"
+		b="$(theirs "$root")"
+		if [ "$a" = "$b" ]; then
+			same=$((same + 1))
+			rm -rf "$root"
+		elif ((shown++ < 5)); then
+			echo "config $i differs: ours '$a', kmod '$b'"
+			cat "$root/proc/cmdline"
+			grep -r . "$root" --include='*.conf' --include='*.alias' || true
+		fi
+	done
+	echo "# kmod differential (seed $seed): $count configurations tried, $same matching" >&3
+	[ "$same" -eq "$count" ]
+}
+
+@test "kmod differential: the generator really produces the hard cases" {
+	# shellcheck disable=SC2034
+	read -ra DIRS_A <<<"$DIRS"
+	RANDOM=10
+	local i quoted=0 dashes=0 alias=0 refused=0 root
+	for ((i = 0; i < 100; i++)); do
+		root="$BATS_TEST_TMPDIR/g$i"
+		generate "$root"
+		grep -q '"vfio-pci.ids=' "$root/proc/cmdline" && quoted=$((quoted + 1))
+		grep -qrs -- ' -- \|--$' "$root" && dashes=$((dashes + 1))
+		[ -n "$(find "$root" -name '*.alias')" ] && alias=$((alias + 1))
+		[ "$("$VFP" check --root "$root" --json | jq .vfio_pci.loads)" = false ] && refused=$((refused + 1))
+		rm -rf "$root"
+	done
+	echo "# generated: $quoted whole-quoted cmdline words, $dashes with '--', $alias with .alias files, $refused refused" >&3
+	[ "$quoted" -gt 5 ] && [ "$dashes" -gt 5 ] && [ "$alias" -gt 5 ] && [ "$refused" -gt 5 ]
+}
