@@ -306,9 +306,11 @@ static void load_ids(struct host *h)
 		else
 			vfio_ids_add_list(&h->ids, w->val, where, 0);
 	}
+	/* a built-in one: the kernel's reading of the command line; a value it refuses is not set */
 	if (vo->builtin)
 		while ((p = cmdline_next(&h->cmdline, "vfio_pci.ids", &pos)))
-			vfio_ids_add_list(&h->ids, p->val ? p->val : "", "kernel command line (vfio-pci.ids=)", 1);
+			if (p->val && strlen(p->val) <= VFIO_ENTRY_MAX)
+				vfio_ids_add_list(&h->ids, p->val, "kernel command line (vfio-pci.ids=)", 1);
 	if (h->ids.dropped)
 		diag_add(&h->diag, "vfio-pci ids=: more than %d entries; %u ignored", VFIO_IDS_MAX, h->ids.dropped);
 }
