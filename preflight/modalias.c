@@ -18,19 +18,34 @@ void pci_modalias(const struct pci_func *d, char *buf, size_t cap)
 		 d->subdevice, (d->class >> 16) & 0xff, (d->class >> 8) & 0xff, d->class & 0xff);
 }
 
-/* length of the bracket expression at p ("[...]"), 0 when it has no closing ']' (then '[' is literal) */
+/*
+ * Length of the bracket expression at p ("[...]"), 0 when it has no
+ * closing ']' (then '[' is literal). A leading ']' is a member; a
+ * backslash quotes the next byte, inside the brackets too.
+ */
 static size_t bracket_len(const char *p)
 {
 	size_t i = 1;
 
 	if (p[i] == '!' || p[i] == '^')
 		i++;
-	if (p[i] == ']')	/* a leading ']' is a member */
+	if (p[i] == ']')
 		i++;
-	for (; p[i]; i++)
-		if (p[i] == ']')
+	for (; p[i]; i++) {
+		if (p[i] == '\\' && p[i + 1])
+			i++;
+		else if (p[i] == ']')
 			return i + 1;
+	}
 	return 0;
+}
+
+/* one member at p[*i] (a quoted byte taken as itself); *i moves past it */
+static unsigned char member(const char *p, size_t *i, size_t end)
+{
+	if (p[*i] == '\\' && *i + 1 < end)
+		(*i)++;
+	return (unsigned char)p[(*i)++];
 }
 
 static int bracket_match(const char *p, size_t len, unsigned char c)
@@ -42,12 +57,12 @@ static int bracket_match(const char *p, size_t len, unsigned char c)
 		neg = 1;
 		i++;
 	}
-	for (; i < end; i++) {
-		unsigned char lo = (unsigned char)p[i], hi = lo;
+	while (i < end) {
+		unsigned char lo = member(p, &i, end), hi = lo;
 
-		if (i + 2 < end && p[i + 1] == '-') {
-			hi = (unsigned char)p[i + 2];
-			i += 2;
+		if (i + 1 < end && p[i] == '-') {
+			i++;
+			hi = member(p, &i, end);
 		}
 		hit |= lo <= c && c <= hi;
 	}
@@ -63,15 +78,17 @@ static size_t match_one(const char *p, unsigned char c)
 		return 1;
 	if (*p == '[' && (n = bracket_len(p)))
 		return bracket_match(p, n, c) ? n : 0;
-	if (*p == '\\' && p[1])
-		return (unsigned char)p[1] == c ? 2 : 0;
+	if (*p == '\\')	/* quotes the next byte; a trailing one matches nothing, as in glibc */
+		return p[1] && (unsigned char)p[1] == c ? 2 : 0;
 	return (unsigned char)*p == c ? 1 : 0;
 }
 
 /*
  * fnmatch(3) without flags, as kmod matches aliases: '*', '?', bracket
- * expressions with ranges and '!'/'^', backslash quoting. One star is
- * remembered and retried one character later: no recursion, O(n*m).
+ * expressions with ranges and '!'/'^', backslash quoting; no POSIX
+ * classes ([:alpha:]), which no alias uses. fuzz_aliasmatch checks it
+ * against glibc's. One star is remembered and retried one character
+ * later: no recursion, O(n*m).
  */
 int alias_match(const char *p, const char *t)
 {

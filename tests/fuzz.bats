@@ -26,4 +26,5 @@ fuzz() {
 @test "fuzz: qemu-server VM configs and pci.cfg mappings, line by line" { fuzz pveconf; }
 @test "fuzz: the saved boot state (env files), the login message and the node_exporter metrics" { fuzz bootstate; }
 @test "fuzz: kmod's binary indexes (modules.alias.bin wildcard and exact lookups)" { fuzz kmodindex; }
+@test "fuzz: the alias matcher agrees with fnmatch(3), as kmod matches aliases" { fuzz aliasmatch; }
 @test "fuzz: the configuration parser: data, never code; its output parses back the same" { fuzz config; }
