@@ -3,6 +3,7 @@
  * format.c - the printf subset the messages use, see format.h.
  */
 #include "format.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <string.h>
@@ -62,6 +63,8 @@ void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 			if (!s)
 				s = "(null)";
 			e = s + strnlen(s, prec);
+			if (*e)	/* cut by the precision: whole UTF-8 characters only */
+				e = s + utf8_cut(s, (size_t)(e - s));
 			break;
 		case 'c':
 			*--s = (char)va_arg(ap, int);

@@ -5,7 +5,8 @@
  * klibc's vsnprintf is 2.9 KB of the static binary and handles floats,
  * positional widths and flags no message here uses. This one knows
  * %s %c %d %u %x %X %%, the flags '-' and '0', a width, a precision
- * ('.N' or '.*', strings only) and the length modifiers 'l' and 'z'.
+ * ('.N' or '.*', strings only; it never cuts a UTF-8 character in two)
+ * and the length modifiers 'l' and 'z'.
  * Anything else is copied literally, so a bad format shows up in the
  * text instead of reading a wrong argument. The format attributes keep
  * the compiler checking every call against printf's rules.

@@ -324,7 +324,7 @@ static int cmd_snapshot(const struct root *r)
 
 		out_init(&out, STDOUT_FILENO);
 		out_str(&out, "# vfio-preflight snapshot: vfio-relevant boot configuration\n");
-		out_str(&out, buf);
+		out_bytes(&out, buf, strlen(buf));	/* data: read back byte for byte */
 		out_char(&out, '\n');
 		out_flush(&out);
 		modconf_free(&mc);

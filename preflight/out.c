@@ -5,6 +5,7 @@
 #include "format.h"
 #include "strbuf.h"
 #include "out.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -39,6 +40,20 @@ int out_flush(struct out *o)
 void out_mem(struct out *o, const char *s, size_t n)
 {
 	while (n) {
+		size_t k = utf8_valid(s, n);
+
+		out_bytes(o, s, k);
+		if (k == n)
+			return;
+		out_bytes(o, UTF8_REPLACEMENT, sizeof(UTF8_REPLACEMENT) - 1);
+		s += k + 1;
+		n -= k + 1;
+	}
+}
+
+void out_bytes(struct out *o, const char *s, size_t n)
+{
+	while (n) {
 		size_t room = sizeof(o->buf) - o->len, k = n < room ? n : room;
 
 		memcpy(o->buf + o->len, s, k);
@@ -57,6 +72,10 @@ void out_str(struct out *o, const char *s)
 
 void out_char(struct out *o, char c)
 {
+	if (c & 0x80) {
+		out_bytes(o, UTF8_REPLACEMENT, sizeof(UTF8_REPLACEMENT) - 1);
+		return;
+	}
 	if (o->len == sizeof(o->buf))
 		out_flush(o);
 	o->buf[o->len++] = c;
@@ -68,7 +87,7 @@ void out_hex(struct out *o, unsigned long v, int digits)
 
 	for (int i = digits - 1; i >= 0; i--, v >>= 4)
 		tmp[i] = "0123456789abcdef"[v & 15];
-	out_mem(o, tmp, (size_t)digits);
+	out_bytes(o, tmp, (size_t)digits);
 }
 
 void out_dec(struct out *o, long v)
@@ -81,7 +100,7 @@ void out_dec(struct out *o, long v)
 	while (u /= 10);
 	if (v < 0)
 		*--p = '-';
-	out_mem(o, p, (size_t)(tmp + sizeof(tmp) - p));
+	out_bytes(o, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void out_vprintf(struct out *o, const char *fmt, va_list ap)

@@ -5,6 +5,9 @@
  * Replaces stdio in the boot binary: klibc's vfprintf formats every call
  * through vsnprintf, and the JSON of 4096 functions is thousands of calls.
  * Hot paths use out_str/out_hex/out_dec; out_printf is for the rest.
+ * Everything but out_bytes is text: bytes that are not well-formed UTF-8
+ * come out as U+FFFD, so a report stays valid UTF-8 whatever the tree
+ * holds. out_bytes is for data read back byte for byte (env, snapshot).
  */
 #ifndef VFP_OUT_H
 #define VFP_OUT_H
@@ -21,8 +24,9 @@ struct out {
 
 void out_init(struct out *o, int fd);
 void out_mem(struct out *o, const char *s, size_t n);
+void out_bytes(struct out *o, const char *s, size_t n);
 void out_str(struct out *o, const char *s);
-void out_char(struct out *o, char c);
+void out_char(struct out *o, char c);	/* ASCII; a byte >= 0x80 alone is no character */
 void out_hex(struct out *o, unsigned long v, int digits);	/* zero-padded, lower case */
 void out_dec(struct out *o, long v);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

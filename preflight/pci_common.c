@@ -6,6 +6,7 @@
 #include "pci.h"
 #include "sort.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -256,7 +257,7 @@ int pci_parse_uevent_n(const char *buf, size_t n, struct pci_func *d)
 		long v;
 
 		if (line[0] == 'D' && KEY_IS(line, len, "DRIVER=")) {
-			size_t k = len - 7 < sizeof(d->driver) - 1 ? len - 7 : sizeof(d->driver) - 1;
+			size_t k = len - 7 < sizeof(d->driver) - 1 ? len - 7 : utf8_cut(line + 7, sizeof(d->driver) - 1);
 
 			memcpy(d->driver, line + 7, k);
 			d->driver[k] = '\0';

@@ -12,11 +12,12 @@ static void env_quoted(struct out *out, const char *key, const char *value)
 {
 	out_str(out, key);
 	out_str(out, "='");
+	/* shell data, read back byte for byte: out_bytes, not text */
 	for (; *value; value++) {
 		if (*value == '\'')
 			out_str(out, "'\\''");
 		else
-			out_char(out, *value == '\n' ? ' ' : *value);
+			out_bytes(out, *value == '\n' ? " " : value, 1);
 	}
 	out_str(out, "'\n");
 }

@@ -6,6 +6,7 @@
  * hosts with thousands of functions.
  */
 #include "render.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -105,14 +106,23 @@ static char *put_dec(char *p, long v)
 	return p + (tmp + sizeof(tmp) - t);
 }
 
-/* a JSON string of at most PCI_DRIVER_LEN bytes: 6 bytes each escaped */
+/* a JSON string of at most PCI_DRIVER_LEN bytes: 6 bytes each escaped; UTF-8 as out_mem keeps it */
 static char *put_str(char *p, const char *s)
 {
 	*p++ = '"';
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t k;
 
-		if (json_plain(c)) {
+		if (c >= 0x80) {	/* a whole character, or U+FFFD for a stray byte */
+			if ((k = utf8_char(s, strnlen(s, 4)))) {
+				memcpy(p, s, k);
+				p += k;
+				s += k - 1;
+			} else {
+				PUT(p, UTF8_REPLACEMENT);
+			}
+		} else if (json_plain(c)) {
 			*p++ = (char)c;
 		} else if (c == '"' || c == '\\') {
 			*p++ = '\\';

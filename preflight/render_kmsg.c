@@ -11,6 +11,7 @@
 #include "format.h"
 #include "strbuf.h"
 #include "render.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,19 +46,23 @@ void kmsg_close(struct kmsg *k)
 
 void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...)
 {
-	char rec[KMSG_RECORD_MAX];
+	char raw[KMSG_RECORD_MAX], rec[KMSG_RECORD_MAX];
 	struct strbuf sb;
-	size_t len;
+	size_t len, used;
 	va_list ap;
 
-	sb_init(&sb, rec, sizeof(rec) - 1);	/* room for the '\n' */
+	sb_init(&sb, raw, sizeof(raw));
 	sb_addf(&sb, "<%d>" KMSG_PREFIX, priority & 7);
 	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	if (sb.truncated)	/* cut: say so */
-		memcpy(rec + sb.len - 3, "...", 3);
-	len = sb.len;
+	/* the ring keeps bytes; journalctl and dmesg readers want UTF-8 */
+	len = utf8_repair(rec, sizeof(rec) - 2, raw, sb.len, &used);	/* room for '\n' (and a NUL) */
+	if (sb.truncated || used < sb.len) {	/* cut: say so */
+		len = utf8_repair(rec, sizeof(rec) - 2 - 3, raw, sb.len, &used);
+		memcpy(rec + len, "...", 3);
+		len += 3;
+	}
 	rec[len++] = '\n';
 
 	if (k->fd == -1 || (k->fd >= 0 && k->written >= KMSG_RECORDS_PER_OPEN))

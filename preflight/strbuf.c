@@ -3,6 +3,7 @@
  * strbuf.c - bounded string building and tiny text helpers.
  */
 #include "strbuf.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -20,11 +21,11 @@ void sb_addn(struct strbuf *sb, const char *s, size_t n)
 {
 	size_t room;
 
-	if (!sb->cap)
+	if (!sb->cap || sb->truncated)	/* once cut, nothing after: the text stays a prefix */
 		return;
 	room = sb->cap - 1 - sb->len;
 	if (n > room) {
-		n = room;
+		n = utf8_cut(s, room);	/* never half a character */
 		sb->truncated = 1;
 	}
 	memcpy(sb->buf + sb->len, s, n);

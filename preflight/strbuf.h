@@ -4,6 +4,7 @@
  *
  * A strbuf never overflows: text past the capacity is dropped and
  * `truncated` is set, so renderers can say so instead of cutting silently.
+ * A cut never splits a UTF-8 character.
  */
 #ifndef VFP_STRBUF_H
 #define VFP_STRBUF_H

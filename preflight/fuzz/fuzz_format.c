@@ -4,8 +4,11 @@
  * snprintf. The input picks literals, conversions (flags, width,
  * precision, length) and their arguments; both must print the same text,
  * and when the buffer is too small ours must be a prefix that says so.
+ * Ours never cuts a UTF-8 character: a precision or a full buffer that
+ * falls inside one cuts before it, where snprintf cuts bytes.
  */
 #include "format.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -38,7 +41,9 @@ static unsigned long take_long(struct input *in)
 /* one conversion: returns the two renderings' lengths compared inside */
 static void one(struct input *in)
 {
-	static const char *const strs[] = { "", "x", "0000:01:00.0", "10de:2204", "a longer string value" };
+	static const char *const strs[] = { "", "x", "0000:01:00.0", "10de:2204", "a longer string value",
+					    "\xc3\xa9t\xc3\xa9", "\xe2\x82\xac\xf0\x9f\x98\x80 \xe6\x97\xa5\xe6\x9c\xac" };
+	char cut[32];
 	static const char convs[] = "sdux X c%";
 	char fmt[32], ours[64], libc[256];
 	size_t f = 0, cap = take(in) % sizeof(ours) + 1;
@@ -67,17 +72,26 @@ static void one(struct input *in)
 
 	if (conv == 'c')
 		v = 32 + v % 95;	/* printable: a NUL would end the comparison early */
-	const char *s = strs[take(in) % 5];
+	const char *s = strs[take(in) % (sizeof(strs) / sizeof(strs[0]))];
 	int n;
 
+	/* what ours prints of s under a precision: whole characters only */
+	if (conv == 's' && flags & 8 && (size_t)prec < strlen(s)) {
+		size_t k = utf8_cut(s, (size_t)prec);
+
+		memcpy(cut, s, k);
+		cut[k] = '\0';
+	} else {
+		snprintf(cut, sizeof(cut), "%s", s);
+	}
 	switch (conv) {
 	case 's':
 		if (flags & 8 && flags & 16) {
 			n = str_fmt(ours, cap, fmt, prec, s);
-			len = snprintf(libc, sizeof(libc), fmt, prec, s);
+			len = snprintf(libc, sizeof(libc), fmt, prec, cut);
 		} else {
 			n = str_fmt(ours, cap, fmt, s);
-			len = snprintf(libc, sizeof(libc), fmt, s);
+			len = snprintf(libc, sizeof(libc), fmt, cut);
 		}
 		break;
 	case 'o':
@@ -102,8 +116,10 @@ static void one(struct input *in)
 	if ((size_t)len < cap) {	/* fits: the same text and length */
 		if (n != len || strcmp(ours, libc))
 			abort();
-	} else {			/* cut: a prefix of cap - 1 bytes, and -ENAMETOOLONG */
-		if (n != -ENAMETOOLONG || strlen(ours) != cap - 1 || strncmp(ours, libc, cap - 1))
+	} else {			/* cut: a prefix up to cap - 1 bytes, whole characters, -ENAMETOOLONG */
+		size_t want = utf8_cut(libc, cap - 1);
+
+		if (n != -ENAMETOOLONG || strlen(ours) != want || strncmp(ours, libc, want))
 			abort();
 	}
 }
