@@ -49,7 +49,10 @@ $(BIN): $(SRC_MAIN) $(HDRS)
 
 # The initramfs' cut of it: the same sources without the commands about a
 # running host (groups, vm), so the image carries only what the boot runs.
-$(BOOT_BIN): $(SRC_MAIN) $(HDRS)
+# klcc compiles each source to a .o beside it and deletes it after the link:
+# two klcc runs at once (make -j) would take each other's objects, so this one
+# waits for the other
+$(BOOT_BIN): $(SRC_MAIN) $(HDRS) | $(BIN)
 	@command -v $(KLCC) >/dev/null || { echo "klcc not found: run 'make deps' (klibc-utils libklibc-dev)" >&2; exit 1; }
 	$(KLCC) -static $(KLCC_SIZE) $(WARN) $(CPPFLAGS) -DVFP_BOOT_ONLY -o $@ $(SRC_MAIN)
 	strip --strip-all -R .comment -R .note.gnu.build-id $@
