@@ -48,7 +48,7 @@ $(BIN): $(SRC_MAIN) $(HDRS)
 	strip --strip-all -R .comment -R .note.gnu.build-id $@
 
 # The initramfs' cut of it: the same sources without the commands about a
-# running host (groups, vm), so the image carries only what the boot runs.
+# running host (groups, status, vm), so the image carries only what the boot runs.
 # klcc compiles each source to a .o beside it and deletes it after the link:
 # two klcc runs at once (make -j) would take each other's objects, so this one
 # waits for the other

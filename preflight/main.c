@@ -218,6 +218,7 @@ static void save_state(const struct options *o, const struct root *r, const stru
 	close(dfd);
 }
 
+#ifndef VFP_BOOT_ONLY
 static void motd_render(struct out *o, const void *s)
 {
 	render_motd(o, s);
@@ -303,6 +304,7 @@ static int cmd_status(const struct options *o, const struct root *r)
 			"on this boot; is the hook installed and the image rebuilt?)\n", o->state_dir);
 	return found ? EXIT_OK : EXIT_FAILED;
 }
+#endif
 
 /* what the initramfs hook stores in the image, see snapshot.h */
 static int cmd_snapshot(const struct root *r)
@@ -438,6 +440,7 @@ static int start(int argc, char **argv, struct options *o, struct root *r)
 	return EXIT_OK;
 }
 
+#ifndef VFP_BOOT_ONLY
 static int main_status(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -450,6 +453,7 @@ static int main_status(int argc, char **argv)
 	root_close(&r);
 	return ret;
 }
+#endif
 
 static int main_snapshot(int argc, char **argv)
 {
@@ -490,7 +494,7 @@ static int main_report(int argc, char **argv)
 /*
  * The initramfs carries a cut of this program (VFP_BOOT_ONLY, see the
  * Makefile): what the boot scripts and the hook run. The admin's commands
- * about the running host stay in the installed binary only.
+ * about the running host (groups, status, vm) stay in the installed binary.
  */
 #ifndef VFP_BOOT_ONLY
 static int main_groups(int argc, char **argv)
@@ -546,7 +550,9 @@ static const struct command commands[] = {
 #endif
 	{ "snapshot", main_snapshot, "[--root DIR]" },
 	{ "config", main_config, "[--root DIR] [--kmsg]" },
+#ifndef VFP_BOOT_ONLY
 	{ "status", main_status, "[--root DIR] [--state-dir DIR] [--json] [--motd] [--prometheus DIR]" },
+#endif
 	{ "rescue", rescue_main, "--next-boot|--clear|--status [--auto] [--root DIR] [...]" },
 #ifndef VFP_BOOT_ONLY
 	{ "vm", vm_main, "[VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] [--kmsg]\n"
