@@ -7,6 +7,7 @@
  * pci-stub or pcieport, or to nothing; bridges are not endpoints.
  */
 #include "checks.h"
+#include "macro.h"
 
 #include <string.h>
 
@@ -37,15 +38,80 @@ bool dev_is_host_device(const struct host *h, const struct pci_func *d)
 	       c16 == PCI_CLASS_SERIAL_SMBUS || c16 == PCI_CLASS_BRIDGE_ISA;
 }
 
+/* is `module` kept from binding by alias: a blacklist line or modprobe.blacklist=/module_blacklist= */
+static bool blacklisted(const struct host *h, const char *module)
+{
+	static const char *const keys[] = { "modprobe.blacklist", "module_blacklist" };
+
+	if (modconf_blacklisted(&h->modconf, module))
+		return true;
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		const struct cmdline_param *p;
+		size_t pos = 0;
+
+		while ((p = cmdline_next(&h->cmdline, keys[k], &pos)))
+			for (const char *s = p->val ? p->val : ""; *s;) {
+				size_t len = strcspn(s, ",");
+				char name[MODNAME_LEN];
+
+				if (len < sizeof(name)) {
+					memcpy(name, s, len);
+					name[len] = '\0';
+					if (modname_eq(name, module))
+						return true;
+				}
+				s += len + (s[len] == ',');
+			}
+	}
+	return false;
+}
+
+/*
+ * The host driver that binds an unbound function later (after the switch to
+ * the real root, where its module lives), as the configuration leaves it:
+ * NULL when none will (no driver for the class, or every one blacklisted).
+ */
+const char *dev_later_driver(const struct host *h, const struct pci_func *d)
+{
+	static const struct {
+		uint16_t vendor;	/* 0: any */
+		uint16_t class16;	/* 0: any of base */
+		uint8_t base;
+		const char *drivers[2];
+	} later[] = {
+		{ 0, PCI_CLASS_MULTIMEDIA_AUDIO_DEV, PCI_BASE_CLASS_MULTIMEDIA, { "snd_hda_intel", NULL } },
+		{ 0, PCI_CLASS_SERIAL_USB, PCI_BASE_CLASS_SERIAL, { "xhci_pci", NULL } },
+		{ PCI_VENDOR_ID_NVIDIA, PCI_CLASS_SERIAL_OTHER, PCI_BASE_CLASS_SERIAL, { "i2c_nvidia_gpu", NULL } },
+		{ PCI_VENDOR_ID_NVIDIA, 0, PCI_BASE_CLASS_DISPLAY, { "nouveau", "nvidia" } },
+		{ PCI_VENDOR_ID_ATI, 0, PCI_BASE_CLASS_DISPLAY, { "amdgpu", "radeon" } },
+		{ PCI_VENDOR_ID_INTEL, 0, PCI_BASE_CLASS_DISPLAY, { "i915", "xe" } },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(later); i++) {
+		if ((later[i].vendor && later[i].vendor != d->vendor) || later[i].base != pci_base_class(d) ||
+		    (later[i].class16 && later[i].class16 != pci_class16(d)))
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(later[i].drivers) && later[i].drivers[k]; k++)
+			if (!blacklisted(h, later[i].drivers[k]))
+				return later[i].drivers[k];
+	}
+	return NULL;
+}
+
+/*
+ * Does d keep its group from being viable? Judged by the end state the
+ * configuration leads to, the same in every phase: a function bound to a
+ * host driver does; an unbound one does when a host driver will bind it
+ * later (in the initramfs the real root's modules have not had their turn;
+ * on a running host coldplug is over and an unbound function stays so).
+ */
 bool dev_blocks_group(const struct host *h, const struct pci_func *d)
 {
 	if (host_claims(d) || pci_is_bridge(d))
 		return false;
 	if (!driver_allowed_in_group(d->driver))
 		return true;
-	/* before coldplug nothing is bound yet: a GPU's audio will get snd_hda_intel */
-	return h->phase == PHASE_PREDICT && !d->driver[0] &&
-	       (pci_base_class(d) == PCI_BASE_CLASS_DISPLAY || pci_base_class(d) == PCI_BASE_CLASS_MULTIMEDIA);
+	return !d->driver[0] && h->phase != PHASE_CHECK && dev_later_driver(h, d);
 }
 
 static bool group_has_claim(const struct host *h, size_t start, size_t end)
@@ -102,9 +168,13 @@ void check_group_viable(const struct host *h, struct check_result *r)
 			if (!dev_blocks_group(h, d))
 				continue;
 			viable = false;
-			items_add(&bad, "group %d: %s (%s, %s) is not claimed", group,
-				  dev_label(d, label, sizeof(label)), pci_class_name(d),
-				  d->driver[0] ? d->driver : "no driver yet");
+			if (d->driver[0])
+				items_add(&bad, "group %d: %s (%s, %s) is not claimed", group,
+					  dev_label(d, label, sizeof(label)), pci_class_name(d), d->driver);
+			else
+				items_add(&bad, "group %d: %s (%s, no driver yet: %s binds it after the switch to "
+					  "the real root) is not claimed", group, dev_label(d, label, sizeof(label)),
+					  pci_class_name(d), dev_later_driver(h, d));
 			if (dev_is_host_device(h, d))
 				host_blocker = true;
 			else
@@ -114,7 +184,10 @@ void check_group_viable(const struct host *h, struct check_result *r)
 			items_add(&ok, "group %d (%zu device%s)", group, members, members == 1 ? "" : "s");
 	}
 	if (bad.shown || bad.omitted) {
-		result_set(r, LEVEL_FAIL, "IOMMU group not viable: %s", items_end(&bad));
+		/* when the loss happens: at VM start, not at boot */
+		result_set(r, LEVEL_FAIL, "IOMMU group not viable: %s; at VM start Proxmox binds every non-bridge "
+			   "device of the group to vfio-pci (taking them from the host), plain QEMU refuses "
+			   "'group N is not viable'", items_end(&bad));
 		const char *also = host_blocker ? "; the group also holds host devices (see iommu.group-host-devices)" : "";
 		const struct vfio_ids *ids = &h->ids;
 

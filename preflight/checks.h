@@ -83,6 +83,7 @@ const char *host_cmdline_file_hint(const struct host *h);
 
 /* shared judgements, also used by the JSON renderer */
 bool dev_blocks_group(const struct host *h, const struct pci_func *d);
+const char *dev_later_driver(const struct host *h, const struct pci_func *d);
 bool dev_is_host_device(const struct host *h, const struct pci_func *d);
 struct display_state {
 	size_t displays, kept, claimed;
