@@ -105,11 +105,15 @@ void items_add(struct item_list *il, const char *fmt, ...)
 	va_list ap;
 	size_t len;
 
+	if (il->omitted) {	/* once one did not fit, the rest are only counted: no formatting */
+		il->omitted++;
+		return;
+	}
 	va_start(ap, fmt);
 	str_vfmt(item, sizeof(item), fmt, ap);
 	va_end(ap);
 	len = strlen(item) + (il->shown ? 2 : 0);
-	if (il->omitted || len + ITEMS_TAIL > sb_room(&il->sb)) {
+	if (len + ITEMS_TAIL > sb_room(&il->sb)) {
 		il->omitted++;
 		return;
 	}
