@@ -21,6 +21,12 @@
 void render_text(struct out *o, const struct host *h, const struct report *rep, bool color);
 void render_json(struct out *o, const struct host *h, const struct report *rep);
 void render_env(struct out *o, const struct host *h, const struct report *rep);
+/*
+ * KEY='value' and a newline, as dash or busybox ash read it back by
+ * sourcing: the value byte for byte, a newline in it written as a blank
+ * (one line per key for the line readers).
+ */
+void env_assign(struct out *o, const char *key, const char *value);
 /* a JSON string literal, escaped */
 void json_str(struct out *o, const char *s);
 

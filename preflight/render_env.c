@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-static void env_quoted(struct out *out, const char *key, const char *value)
+void env_assign(struct out *out, const char *key, const char *value)
 {
 	out_str(out, key);
 	out_str(out, "='");
@@ -31,7 +31,7 @@ static void env_list(struct out *out, const char *key, const struct report *rep,
 	for (size_t i = 0; i < rep->n; i++)
 		if (rep->results[i].level == l)
 			sb_addf(&sb, "%s%s", sb.len ? " " : "", rep->results[i].id);
-	env_quoted(out, key, buf);
+	env_assign(out, key, buf);
 }
 
 void render_env(struct out *out, const struct host *h, const struct report *rep)
@@ -39,10 +39,10 @@ void render_env(struct out *out, const struct host *h, const struct report *rep)
 	char buf[1024];
 	struct strbuf sb;
 
-	env_quoted(out, "PHASE", phase_name(h->phase));
-	env_quoted(out, "VERDICT", level_name(rep->verdict));
-	env_quoted(out, "HEADLESS", rep->headless ? "1" : "0");
-	env_quoted(out, "IOMMU_ACTIVE", rep->iommu_active ? "1" : "0");
+	env_assign(out, "PHASE", phase_name(h->phase));
+	env_assign(out, "VERDICT", level_name(rep->verdict));
+	env_assign(out, "HEADLESS", rep->headless ? "1" : "0");
+	env_assign(out, "IOMMU_ACTIVE", rep->iommu_active ? "1" : "0");
 	env_list(out, "FAILED", rep, LEVEL_FAIL);
 	env_list(out, "WARNED", rep, LEVEL_WARN);
 	/* every check with its level, for status --prometheus; ids and level names need no quoting */
@@ -54,5 +54,5 @@ void render_env(struct out *out, const struct host *h, const struct report *rep)
 	for (size_t i = 0; i < h->pci.n; i++)
 		if (host_claims(&h->pci.v[i]))
 			sb_addf(&sb, "%s%s", sb.len ? " " : "", h->pci.v[i].slot);
-	env_quoted(out, "CLAIMED", buf);
+	env_assign(out, "CLAIMED", buf);
 }

@@ -28,3 +28,6 @@ fuzz() {
 @test "fuzz: kmod's binary indexes (modules.alias.bin wildcard and exact lookups)" { fuzz kmodindex; }
 @test "fuzz: the alias matcher agrees with fnmatch(3), as kmod matches aliases" { fuzz aliasmatch; }
 @test "fuzz: the configuration parser: data, never code; its output parses back the same" { fuzz config; }
+@test "fuzz: the JSON writer: valid JSON in well-formed UTF-8 for any bytes, strings decode back" { fuzz json; }
+@test "fuzz: the env writer: what dash sources back is each value byte for byte" { fuzz envwriter; }
+@test "fuzz: the snapshot reader: any stored snapshot gives the upgrade checks and valid JSON" { fuzz snapshot; }
