@@ -21,6 +21,7 @@ setup() {
 # build: mkinitramfs with only this project's hook added; $output has its messages
 build() {
 	run env VFIO_PREFLIGHT_BIN="$VFP" VFIO_PREFLIGHT_ROOT="$T" \
+		VFIO_PREFLIGHT_FUNCTIONS="$REPO/initramfs-hooks/functions" \
 		mkinitramfs -d "$C" -o "$BATS_TEST_TMPDIR/initrd.img" "$KVER"
 }
 
@@ -61,4 +62,16 @@ unpacked() {
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"W: vfio-preflight"* ]]
 	unpacked conf/modules | grep -qx 'vfio_pci'
+}
+
+@test "hook: the boot scripts' library goes in as /lib/vfio-preflight/functions; without it no preflight" {
+	build
+	[ "$status" -eq 0 ]
+	cmp <(unpacked lib/vfio-preflight/functions) "$REPO/initramfs-hooks/functions"
+	rm -rf "$BATS_TEST_TMPDIR/x"
+	run env VFIO_PREFLIGHT_BIN="$VFP" VFIO_PREFLIGHT_ROOT="$T" VFIO_PREFLIGHT_FUNCTIONS=/nonexistent \
+		mkinitramfs -d "$C" -o "$BATS_TEST_TMPDIR/initrd.img" "$KVER"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"W: vfio-preflight: /nonexistent not found, not adding the preflight to the initramfs"* ]]
+	! unpacked usr/sbin/vfio-preflight >/dev/null 2>&1
 }
