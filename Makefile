@@ -91,7 +91,7 @@ INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(LIBEXECDIR)/vfio-pre
 	$(DESTDIR)$(INITRAMFS)/scripts/init-top/00-vfio-preflight \
 	$(DESTDIR)$(INITRAMFS)/scripts/init-premount/vfio-preflight \
 	$(DESTDIR)$(INITRAMFS)/scripts/local-bottom/vfio-preflight \
-	$(DESTDIR)$(LIBDIR)/initramfs-functions \
+	$(DESTDIR)$(LIBDIR)/initramfs-functions $(DESTDIR)$(LIBDIR)/initramfs-fallback \
 	$(DESTDIR)$(LIBDIR)/rescue-cmdline.sh $(DESTDIR)$(LIBDIR)/rescue-entries.sh \
 	$(DESTDIR)$(SYSCONFDIR)/grub.d/42_vfio-preflight-rescue \
 	$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-vfio-preflight-rescue \
@@ -112,6 +112,7 @@ install: $(BIN) $(BOOT_BIN)
 	install -D -m 0755 initramfs-hooks/scripts/local-bottom/vfio-preflight \
 		$(DESTDIR)$(INITRAMFS)/scripts/local-bottom/vfio-preflight
 	install -D -m 0644 initramfs-hooks/functions $(DESTDIR)$(LIBDIR)/initramfs-functions
+	install -D -m 0644 initramfs-hooks/fallback $(DESTDIR)$(LIBDIR)/initramfs-fallback
 	install -D -m 0644 rescue/rescue-cmdline.sh $(DESTDIR)$(LIBDIR)/rescue-cmdline.sh
 	install -D -m 0644 rescue/rescue-entries.sh $(DESTDIR)$(LIBDIR)/rescue-entries.sh
 	install -D -m 0755 rescue/grub.d/42_vfio-preflight-rescue $(DESTDIR)$(SYSCONFDIR)/grub.d/42_vfio-preflight-rescue

@@ -64,10 +64,11 @@ unpacked() {
 	unpacked conf/modules | grep -qx 'vfio_pci'
 }
 
-@test "hook: the boot scripts' library goes in as /lib/vfio-preflight/functions; without it no preflight" {
+@test "hook: the boot scripts' library goes in as /lib/vfio-preflight/functions and fallback; without it no preflight" {
 	build
 	[ "$status" -eq 0 ]
 	cmp <(unpacked lib/vfio-preflight/functions) "$REPO/initramfs-hooks/functions"
+	cmp <(unpacked lib/vfio-preflight/fallback) "$REPO/initramfs-hooks/fallback"
 	rm -rf "$BATS_TEST_TMPDIR/x"
 	run env VFIO_PREFLIGHT_BIN="$VFP" VFIO_PREFLIGHT_ROOT="$T" VFIO_PREFLIGHT_FUNCTIONS=/nonexistent \
 		mkinitramfs -d "$C" -o "$BATS_TEST_TMPDIR/initrd.img" "$KVER"
