@@ -31,19 +31,20 @@
 #   - Blanks between kept parameters are kept when they are spaces or tabs;
 #     leading and trailing blanks are dropped.
 
-vfio_rescue_cmdline() (
+vfio_rescue_cmdline()
+(
 	if [ "$#" -gt 0 ]; then
 		_vrc_in=
 		_vrc_first=1
 		for _vrc_arg in "$@"; do
-			if [ "$_vrc_first" = 1 ]; then
-				_vrc_in=$_vrc_arg
+			if [ "${_vrc_first}" = 1 ]; then
+				_vrc_in=${_vrc_arg}
 				_vrc_first=0
 			else
-				_vrc_in="$_vrc_in $_vrc_arg"
+				_vrc_in="${_vrc_in} ${_vrc_arg}"
 			fi
 		done
-		printf '%s\n' "$_vrc_in"
+		printf '%s\n' "${_vrc_in}"
 	else
 		cat
 	fi | LC_ALL=C awk '

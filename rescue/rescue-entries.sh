@@ -39,22 +39,25 @@
 
 VFIO_RESCUE_SUFFIX=-vfio-rescue
 
-vfio_rescue_log() {
+vfio_rescue_log()
+{
 	printf 'vfio-preflight-rescue: %s\n' "$*" >&2
 }
 
 # vfio_rescue_first_line FILE: prints FILE's first line; 1 if unreadable
-vfio_rescue_first_line() {
+vfio_rescue_first_line()
+{
 	[ -r "$1" ] || return 1
-	IFS= read -r _vrf_line <"$1" || [ -n "$_vrf_line" ] || return 1
-	printf '%s\n' "$_vrf_line"
+	IFS= read -r _vrf_line <"$1" || [ -n "${_vrf_line}" ] || return 1
+	printf '%s\n' "${_vrf_line}"
 }
 
 # vfio_rescue_entry_write SRC DST FALLBACK_CMDLINE_FILE
 #   Writes the rescue entry DST for the loader entry SRC.
 #   Returns 0 when DST is written or already right, 2 when SRC is no Linux
 #   entry (no "linux" line: left alone), 1 on error.
-vfio_rescue_entry_write() (
+vfio_rescue_entry_write()
+(
 	src=$1
 	dst=$2
 	fallback=$3
@@ -63,63 +66,63 @@ vfio_rescue_entry_write() (
 	have_opts=0
 	have_linux=0
 	body=
-	if [ ! -r "$src" ]; then
-		vfio_rescue_log "cannot read $src"
+	if [ ! -r "${src}" ]; then
+		vfio_rescue_log "cannot read ${src}"
 		return 1
 	fi
-	while IFS= read -r line || [ -n "$line" ]; do
+	while IFS= read -r line || [ -n "${line}" ]; do
 		line=${line%"$(printf '\r')"}
 		line=${line#"${line%%[![:blank:]]*}"}
-		case $line in
+		case ${line} in
 		'' | '#'*) continue ;;
 		esac
 		key=${line%%[[:blank:]]*}
-		val=${line#"$key"}
+		val=${line#"${key}"}
 		val=${val#"${val%%[![:blank:]]*}"}
-		case $key in
-		title) title=$val ;;
+		case ${key} in
+		title) title=${val} ;;
 		options)
-			opts=${opts:+$opts }$val
+			opts=${opts:+${opts} }${val}
 			have_opts=1
 			;;
 		*)
-			[ "$key" = linux ] && have_linux=1
-			body="$body$line
+			[ "${key}" = linux ] && have_linux=1
+			body="${body}${line}
 "
 			;;
 		esac
-	done <"$src"
-	[ "$have_linux" = 1 ] || return 2
-	if [ "$have_opts" = 0 ]; then
-		if ! opts=$(vfio_rescue_first_line "$fallback"); then
-			vfio_rescue_log "$src has no options line and $fallback is missing - no rescue entry for it"
+	done <"${src}"
+	[ "${have_linux}" = 1 ] || return 2
+	if [ "${have_opts}" = 0 ]; then
+		if ! opts=$(vfio_rescue_first_line "${fallback}"); then
+			vfio_rescue_log "${src} has no options line and ${fallback} is missing - no rescue entry for it"
 			return 1
 		fi
 	fi
 	id=${src##*/}
 	id=${id%.conf}
-	tmp="$dst.vfio-tmp"
+	tmp="${dst}.vfio-tmp"
 	{
 		printf '# vfio-preflight rescue entry for %s: same kernel, no GPU passthrough.\n' "${src##*/}"
 		printf '# Rewritten by /etc/kernel/postinst.d/zz-vfio-preflight-rescue; do not edit.\n'
-		printf 'title      %s (rescue: no GPU passthrough)\n' "${title:-$id}"
-		printf '%s' "$body"
-		printf 'options    %s\n' "$(vfio_rescue_cmdline "$opts")"
-	} >"$tmp" 2>/dev/null || {
-		rm -f "$tmp"
-		vfio_rescue_log "cannot write $tmp - no rescue entry ${dst##*/}"
+		printf 'title      %s (rescue: no GPU passthrough)\n' "${title:-${id}}"
+		printf '%s' "${body}"
+		printf 'options    %s\n' "$(vfio_rescue_cmdline "${opts}")"
+	} >"${tmp}" 2>/dev/null || {
+		rm -f "${tmp}"
+		vfio_rescue_log "cannot write ${tmp} - no rescue entry ${dst##*/}"
 		return 1
 	}
-	if [ -f "$dst" ] && cmp -s "$tmp" "$dst"; then
-		rm -f "$tmp"
+	if [ -f "${dst}" ] && cmp -s "${tmp}" "${dst}"; then
+		rm -f "${tmp}"
 		return 0
 	fi
-	if ! mv -f "$tmp" "$dst"; then
-		rm -f "$tmp"
-		vfio_rescue_log "cannot write $dst"
+	if ! mv -f "${tmp}" "${dst}"; then
+		rm -f "${tmp}"
+		vfio_rescue_log "cannot write ${dst}"
 		return 1
 	fi
-	vfio_rescue_log "wrote rescue entry $dst"
+	vfio_rescue_log "wrote rescue entry ${dst}"
 	return 0
 )
 
@@ -128,62 +131,65 @@ vfio_rescue_entry_write() (
 #   ENTRIES_DIR. REMOVED_KVER (may be empty) is a kernel being removed: its
 #   rescue entry PREFIX<kver>-vfio-rescue.conf goes even if its kernel entry
 #   is still there. Returns 1 if anything failed.
-vfio_rescue_entries_sync() (
+vfio_rescue_entries_sync()
+(
 	dir=$1
 	prefix=$2
 	removed=$3
 	fallback=$4
 	rc=0
 	# VFIO_RESCUE_PURGE=1 (package removal): write none, remove every rescue entry
-	for f in "$dir/$prefix"*.conf; do
+	for f in "${dir}/${prefix}"*.conf; do
 		[ "${VFIO_RESCUE_PURGE:-}" = 1 ] && break
-		[ -f "$f" ] || continue
+		[ -f "${f}" ] || continue
 		id=${f##*/}
 		id=${id%.conf}
-		case $id in
-		*"$VFIO_RESCUE_SUFFIX" | *"$VFIO_RESCUE_SUFFIX+"*) continue ;;
+		case ${id} in
+		*"${VFIO_RESCUE_SUFFIX}" | *"${VFIO_RESCUE_SUFFIX}+"*) continue ;;
 		esac
 		stem=${id%%+*}
-		if [ -n "$removed" ] && [ "$stem" = "$prefix$removed" ]; then
+		if [ -n "${removed}" ] && [ "${stem}" = "${prefix}${removed}" ]; then
 			continue
 		fi
-		vfio_rescue_entry_write "$f" "$dir/$stem$VFIO_RESCUE_SUFFIX.conf" "$fallback"
+		vfio_rescue_entry_write "${f}" "${dir}/${stem}${VFIO_RESCUE_SUFFIX}.conf" "${fallback}"
 		[ "$?" = 1 ] && rc=1
 	done
-	for r in "$dir/$prefix"*"$VFIO_RESCUE_SUFFIX.conf"; do
-		[ -f "$r" ] || continue
+	for r in "${dir}/${prefix}"*"${VFIO_RESCUE_SUFFIX}.conf"; do
+		[ -f "${r}" ] || continue
 		stem=${r##*/}
 		stem=${stem%"$VFIO_RESCUE_SUFFIX.conf"}
 		why=
 		if [ "${VFIO_RESCUE_PURGE:-}" = 1 ]; then
 			why="vfio-preflight removed"
-		elif [ -n "$removed" ] && [ "$stem" = "$prefix$removed" ]; then
-			why="kernel $removed removed"
-		elif [ ! -f "$dir/$stem.conf" ] && ! vfio_rescue_any_file "$dir/$stem+"*.conf; then
-			why="no kernel entry $stem.conf"
+		elif [ -n "${removed}" ] && [ "${stem}" = "${prefix}${removed}" ]; then
+			why="kernel ${removed} removed"
+		elif [ ! -f "${dir}/${stem}.conf" ] && ! vfio_rescue_any_file "${dir}/${stem}+"*.conf; then
+			why="no kernel entry ${stem}.conf"
 		else
 			continue
 		fi
-		if rm -f "$r"; then
-			vfio_rescue_log "removed rescue entry $r ($why)"
+		if rm -f "${r}"; then
+			vfio_rescue_log "removed rescue entry ${r} (${why})"
 		else
-			vfio_rescue_log "cannot remove $r ($why)"
+			vfio_rescue_log "cannot remove ${r} (${why})"
 			rc=1
 		fi
 	done
-	return "$rc"
+	return "${rc}"
 )
 
 # vfio_rescue_any_file PATH...: 0 if one of the PATHs is a regular file
-vfio_rescue_any_file() {
+vfio_rescue_any_file()
+{
 	for _vra_f in "$@"; do
-		[ -f "$_vra_f" ] && return 0
+		[ -f "${_vra_f}" ] && return 0
 	done
 	return 1
 }
 
 # vfio_rescue_uuid_ok UUID: 0 if UUID looks like a vfat serial (XXXX-XXXX)
-vfio_rescue_uuid_ok() {
+vfio_rescue_uuid_ok()
+{
 	case $1 in
 	[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]-[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]) return 0 ;;
 	esac
@@ -192,21 +198,23 @@ vfio_rescue_uuid_ok() {
 
 # vfio_rescue_needs_mounts: 0 when this run will mount proxmox-boot-tool ESPs
 # itself (so the caller should move into a private mount namespace first)
-vfio_rescue_needs_mounts() {
+vfio_rescue_needs_mounts()
+{
 	[ -z "${VFIO_PREFLIGHT_ROOT:-}" ] &&
 		[ -z "${VFIO_PREFLIGHT_ESP_MOUNTED:-}" ] &&
 		[ -s /etc/kernel/proxmox-boot-uuids ]
 }
 
 # vfio_rescue_pve_esp UUID REMOVED_KVER FALLBACK: one proxmox-boot-tool ESP
-vfio_rescue_pve_esp() {
+vfio_rescue_pve_esp()
+{
 	if [ -n "${VFIO_PREFLIGHT_ESP_MOUNTED:-}" ]; then
-		_vrp_esp="$VFIO_PREFLIGHT_ESP_MOUNTED/$1"
-		if [ ! -d "$_vrp_esp" ]; then
-			vfio_rescue_log "ESP $1: $_vrp_esp does not exist - skipping"
+		_vrp_esp="${VFIO_PREFLIGHT_ESP_MOUNTED}/$1"
+		if [ ! -d "${_vrp_esp}" ]; then
+			vfio_rescue_log "ESP $1: ${_vrp_esp} does not exist - skipping"
 			return 1
 		fi
-		vfio_rescue_pve_esp_sync "$_vrp_esp" "$1" "$2" "$3"
+		vfio_rescue_pve_esp_sync "${_vrp_esp}" "$1" "$2" "$3"
 		return "$?"
 	fi
 	if [ -n "${VFIO_PREFLIGHT_ROOT:-}" ]; then
@@ -214,8 +222,8 @@ vfio_rescue_pve_esp() {
 		return 1
 	fi
 	_vrp_dev="/dev/disk/by-uuid/$1"
-	if [ ! -e "$_vrp_dev" ]; then
-		vfio_rescue_log "ESP $1: $_vrp_dev does not exist (run 'proxmox-boot-tool clean'?) - skipping"
+	if [ ! -e "${_vrp_dev}" ]; then
+		vfio_rescue_log "ESP $1: ${_vrp_dev} does not exist (run 'proxmox-boot-tool clean'?) - skipping"
 		return 1
 	fi
 	if ! VFIO_RESCUE_MOUNTED=$(mktemp -d "${TMPDIR:-/var/tmp}/vfio-preflight-esp.XXXXXX"); then
@@ -223,19 +231,20 @@ vfio_rescue_pve_esp() {
 		vfio_rescue_log "ESP $1: cannot create a mount point - skipping"
 		return 1
 	fi
-	if ! mount "$_vrp_dev" "$VFIO_RESCUE_MOUNTED"; then
-		vfio_rescue_log "ESP $1: mount of $_vrp_dev failed - skipping"
-		rmdir "$VFIO_RESCUE_MOUNTED"
+	if ! mount "${_vrp_dev}" "${VFIO_RESCUE_MOUNTED}"; then
+		vfio_rescue_log "ESP $1: mount of ${_vrp_dev} failed - skipping"
+		rmdir "${VFIO_RESCUE_MOUNTED}"
 		VFIO_RESCUE_MOUNTED=
 		return 1
 	fi
-	vfio_rescue_pve_esp_sync "$VFIO_RESCUE_MOUNTED" "$1" "$2" "$3"
+	vfio_rescue_pve_esp_sync "${VFIO_RESCUE_MOUNTED}" "$1" "$2" "$3"
 	_vrp_rc=$?
 	vfio_rescue_unmount || _vrp_rc=1
-	return "$_vrp_rc"
+	return "${_vrp_rc}"
 }
 
-vfio_rescue_pve_esp_sync() {
+vfio_rescue_pve_esp_sync()
+{
 	if [ ! -d "$1/loader/entries" ]; then
 		# GRUB mode: update-grub runs /etc/grub.d/42_vfio-preflight-rescue
 		vfio_rescue_log "ESP $2: no loader/entries (GRUB mode?) - nothing to do here"
@@ -245,20 +254,22 @@ vfio_rescue_pve_esp_sync() {
 }
 
 # vfio_rescue_unmount: undoes vfio_rescue_pve_esp's mount (also from a trap)
-vfio_rescue_unmount() {
+vfio_rescue_unmount()
+{
 	[ -n "${VFIO_RESCUE_MOUNTED:-}" ] || return 0
-	if ! umount "$VFIO_RESCUE_MOUNTED"; then
-		vfio_rescue_log "umount of $VFIO_RESCUE_MOUNTED failed"
+	if ! umount "${VFIO_RESCUE_MOUNTED}"; then
+		vfio_rescue_log "umount of ${VFIO_RESCUE_MOUNTED} failed"
 		VFIO_RESCUE_MOUNTED=
 		return 1
 	fi
-	rmdir "$VFIO_RESCUE_MOUNTED" 2>/dev/null
+	rmdir "${VFIO_RESCUE_MOUNTED}" 2>/dev/null
 	VFIO_RESCUE_MOUNTED=
 	return 0
 }
 
 # vfio_rescue_plain_dirs: prints candidate ESP/XBOOTLDR mount points, one a line
-vfio_rescue_plain_dirs() {
+vfio_rescue_plain_dirs()
+{
 	if [ -z "${VFIO_PREFLIGHT_ROOT:-}" ] && command -v bootctl >/dev/null 2>&1; then
 		bootctl --print-boot-path 2>/dev/null
 		bootctl --print-esp-path 2>/dev/null
@@ -273,36 +284,37 @@ vfio_rescue_plain_dirs() {
 #   proxmox-boot-tool hosts (/etc/kernel/proxmox-boot-uuids): every listed
 #   ESP; otherwise every plain systemd-boot entries directory found.
 #   Returns 1 if anything failed (already logged).
-vfio_rescue_sync_all() {
+vfio_rescue_sync_all()
+{
 	_vrs_root=${VFIO_PREFLIGHT_ROOT:-}
 	_vrs_removed=
 	[ "$1" = remove ] && _vrs_removed=$2
 	VFIO_RESCUE_PURGE=
 	[ "$1" = purge ] && VFIO_RESCUE_PURGE=1
-	_vrs_cmdline="$_vrs_root/etc/kernel/cmdline"
-	_vrs_uuids="$_vrs_root/etc/kernel/proxmox-boot-uuids"
+	_vrs_cmdline="${_vrs_root}/etc/kernel/cmdline"
+	_vrs_uuids="${_vrs_root}/etc/kernel/proxmox-boot-uuids"
 	_vrs_rc=0
 
-	if [ -f "$_vrs_uuids" ]; then
+	if [ -f "${_vrs_uuids}" ]; then
 		# proxmox-boot-tool disables the plain systemd-boot hooks on such
 		# hosts, so only its ESPs hold current entries.
-		while IFS= read -r _vrs_uuid || [ -n "$_vrs_uuid" ]; do
-			[ -n "$_vrs_uuid" ] || continue
-			if ! vfio_rescue_uuid_ok "$_vrs_uuid"; then
-				vfio_rescue_log "'$_vrs_uuid' in $_vrs_uuids is no vfat UUID - skipping"
+		while IFS= read -r _vrs_uuid || [ -n "${_vrs_uuid}" ]; do
+			[ -n "${_vrs_uuid}" ] || continue
+			if ! vfio_rescue_uuid_ok "${_vrs_uuid}"; then
+				vfio_rescue_log "'${_vrs_uuid}' in ${_vrs_uuids} is no vfat UUID - skipping"
 				continue
 			fi
-			vfio_rescue_pve_esp "$_vrs_uuid" "$_vrs_removed" "$_vrs_cmdline" </dev/null ||
+			vfio_rescue_pve_esp "${_vrs_uuid}" "${_vrs_removed}" "${_vrs_cmdline}" </dev/null ||
 				_vrs_rc=1
-		done <"$_vrs_uuids"
-		return "$_vrs_rc"
+		done <"${_vrs_uuids}"
+		return "${_vrs_rc}"
 	fi
 
-	if _vrs_token=$(vfio_rescue_first_line "$_vrs_root/etc/kernel/entry-token") &&
-		[ -n "$_vrs_token" ]; then
+	if _vrs_token=$(vfio_rescue_first_line "${_vrs_root}/etc/kernel/entry-token") &&
+		[ -n "${_vrs_token}" ]; then
 		:
-	elif _vrs_token=$(vfio_rescue_first_line "$_vrs_root/etc/machine-id") &&
-		[ -n "$_vrs_token" ]; then
+	elif _vrs_token=$(vfio_rescue_first_line "${_vrs_root}/etc/machine-id") &&
+		[ -n "${_vrs_token}" ]; then
 		:
 	else
 		_vrs_token=
@@ -312,24 +324,24 @@ vfio_rescue_sync_all() {
 	_vrs_dirs=$(vfio_rescue_plain_dirs)
 	_vrs_nl='
 '
-	_vrs_oldifs=$IFS
-	IFS=$_vrs_nl
-	for _vrs_dir in $_vrs_dirs; do
-		IFS=$_vrs_oldifs
-		[ -d "$_vrs_dir/loader/entries" ] || continue
-		_vrs_real=$(cd -P "$_vrs_dir/loader/entries" 2>/dev/null && pwd -P) || continue
-		case "$_vrs_nl$_vrs_seen" in
-		*"$_vrs_nl$_vrs_real$_vrs_nl"*) continue ;;
+	_vrs_oldifs=${IFS}
+	IFS=${_vrs_nl}
+	for _vrs_dir in ${_vrs_dirs}; do
+		IFS=${_vrs_oldifs}
+		[ -d "${_vrs_dir}/loader/entries" ] || continue
+		_vrs_real=$(cd -P "${_vrs_dir}/loader/entries" 2>/dev/null && pwd -P) || continue
+		case "${_vrs_nl}${_vrs_seen}" in
+		*"${_vrs_nl}${_vrs_real}${_vrs_nl}"*) continue ;;
 		esac
-		_vrs_seen="$_vrs_seen$_vrs_real$_vrs_nl"
-		if [ -z "$_vrs_token" ]; then
-			vfio_rescue_log "no /etc/kernel/entry-token or /etc/machine-id - cannot tell this system's entries in $_vrs_dir/loader/entries"
+		_vrs_seen="${_vrs_seen}${_vrs_real}${_vrs_nl}"
+		if [ -z "${_vrs_token}" ]; then
+			vfio_rescue_log "no /etc/kernel/entry-token or /etc/machine-id - cannot tell this system's entries in ${_vrs_dir}/loader/entries"
 			_vrs_rc=1
 			continue
 		fi
-		vfio_rescue_entries_sync "$_vrs_dir/loader/entries" "$_vrs_token-" \
-			"$_vrs_removed" "$_vrs_cmdline" || _vrs_rc=1
+		vfio_rescue_entries_sync "${_vrs_dir}/loader/entries" "${_vrs_token}-" \
+			"${_vrs_removed}" "${_vrs_cmdline}" || _vrs_rc=1
 	done
-	IFS=$_vrs_oldifs
-	return "$_vrs_rc"
+	IFS=${_vrs_oldifs}
+	return "${_vrs_rc}"
 }
