@@ -146,6 +146,13 @@ const char *pci_class_name(const struct pci_func *d)
 	return "device";
 }
 
+/* a hex digit's value plus one; 0 for every other byte */
+static const unsigned char hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
+	['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 /* hex_parse() over [p, p + n): 1..max digits after an optional 0x, or -1 */
 static long hex_span(const char *p, size_t n, unsigned max)
 {
@@ -158,11 +165,11 @@ static long hex_span(const char *p, size_t n, unsigned max)
 	if (n == 0 || n > max)
 		return -1;
 	for (; n; n--, p++) {
-		unsigned c = (unsigned char)*p, d = c - '0', l = (c | 0x20) - 'a';
+		unsigned d = hex1[(unsigned char)*p];
 
-		if (d > 9 && l > 5)
+		if (!d)
 			return -1;
-		v = v * 16 + (d <= 9 ? d : l + 10);
+		v = v * 16 + (long)(d - 1);
 	}
 	return v;
 }
@@ -257,7 +264,8 @@ int pci_parse_uevent_n(const char *buf, size_t n, struct pci_func *d)
 		long v;
 
 		if (line[0] == 'D' && KEY_IS(line, len, "DRIVER=")) {
-			size_t k = len - 7 < sizeof(d->driver) - 1 ? len - 7 : utf8_cut(line + 7, sizeof(d->driver) - 1);
+			/* a name that fits whole is not cut (and utf8_cut would look one byte past it) */
+			size_t k = len - 7 <= sizeof(d->driver) - 1 ? len - 7 : utf8_cut(line + 7, sizeof(d->driver) - 1);
 
 			memcpy(d->driver, line + 7, k);
 			d->driver[k] = '\0';

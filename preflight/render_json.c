@@ -11,14 +11,13 @@
 #include <string.h>
 
 /* a string literal, its length known at compile time (no strlen per call) */
-#define LIT(o, s) out_mem((o), (s), sizeof(s) - 1)
+/* (ASCII by construction, so out_bytes: no UTF-8 check of what is known valid) */
+#define LIT(o, s) out_bytes((o), (s), sizeof(s) - 1)
 /* the same, at a cursor into the buffer (see dev_begin) */
 #define PUT(p, s) ((p) = (char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
 
-static bool json_plain(unsigned char c)
-{
-	return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
-}
+/* a byte JSON takes as it is: a macro, so the per-byte loops stay inline under -Os */
+#define json_plain(c) ((c) >= 0x20 && (c) != '"' && (c) != '\\' && (c) != 0x7f)
 
 /* escaped, runs of plain bytes copied at once */
 void json_str(struct out *o, const char *s)
