@@ -50,6 +50,27 @@ static void settle_effective_ids(struct host *h)
 		ids->effective--;
 }
 
+/*
+ * Is this bound driver built into the kernel? Then it bound at kernel init,
+ * before any initramfs script, and no softdep or blacklist moves it. Known
+ * modules by modules.builtin; others by /sys/module/NAME without initstate.
+ */
+static bool driver_is_builtin(const struct host *h, const char *driver)
+{
+	char name[PCI_DRIVER_LEN], path[PCI_DRIVER_LEN + 32];
+	int m;
+
+	str_fmt(name, sizeof(name), "%s", driver);
+	modname_normalize(name);
+	if ((m = module_id_of(name)) >= 0)
+		return h->mod[m] == MOD_BUILTIN;
+	str_fmt(path, sizeof(path), "sys/module/%s", name);
+	if (!root_exists(h->root, path))
+		return false;
+	str_fmt(path, sizeof(path), "sys/module/%s/initstate", name);
+	return !root_exists(h->root, path);
+}
+
 static void claim_devices(struct host *h)
 {
 	struct vfio_ids *ids = &h->ids;
@@ -77,6 +98,8 @@ static void claim_devices(struct host *h)
 			d->claim = CLAIM_BOUND;
 		if (d->claim != CLAIM_NONE) {
 			h->n_claimed++;
+			d->driver_builtin = d->driver[0] && !modname_eq(d->driver, "vfio_pci") &&
+					    driver_is_builtin(h, d->driver);
 			if (pci_is_display(d))
 				pci_read_reset_method(h->root, d);
 		}

@@ -254,10 +254,12 @@ void check_vfio_binding(const struct host *h, struct check_result *r)
 			continue;
 		}
 		if (d->driver[0])
-			items_add(&bad, "%s is bound to %s", dev_label(d, label, sizeof(label)), d->driver);
+			items_add(&bad, "%s is bound to %s%s", dev_label(d, label, sizeof(label)), d->driver,
+				  d->driver_builtin ? " (built in)" : "");
 		else
 			items_add(&bad, "%s is bound to no driver", dev_label(d, label, sizeof(label)));
-		if (!first_bad || (!first_bad->driver[0] && d->driver[0]))
+		if (!first_bad || (!first_bad->driver[0] && d->driver[0]) ||
+		    (d->driver_builtin && !first_bad->driver_builtin))
 			first_bad = d;
 	}
 	if (first_bad) {
@@ -265,6 +267,12 @@ void check_vfio_binding(const struct host *h, struct check_result *r)
 		if (!host_iommu_active(h))	/* vfio-pci's probe fails on a device without a group */
 			result_hint(r, "vfio-pci cannot take a device while the IOMMU is off (see iommu.kernel): "
 				    "turn it on first, then reboot");
+		else if (first_bad->driver_builtin)	/* it bound at kernel init: only a rebind by slot helps */
+			result_hint(r, "%s is built into the kernel and binds at kernel init, before any initramfs "
+				    "script: no softdep or blacklist stops it. Rebind by slot before vfio-pci loads: an "
+				    "init-top script writing vfio-pci to /sys/bus/pci/devices/%s/driver_override and %s to "
+				    "/sys/bus/pci/drivers/%s/unbind, then modprobe vfio-pci", first_bad->driver,
+				    first_bad->slot, first_bad->slot, first_bad->driver);
 		else if (first_bad->driver[0])
 			result_hint(r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf (or 'blacklist %s' "
 				    "if no host device needs it), then update-initramfs -u -k all and reboot",
@@ -374,8 +382,10 @@ static bool driver_relevant(const struct host *h, enum module_id m)
 
 /* what the passes of check_host_drivers found, in the order the verdict weighs it */
 struct drivers_seen {
-	struct item_list kept, racing, conflict;
-	char kept_buf[ITEMS_LEN], race_buf[ITEMS_LEN], conf_buf[ITEMS_LEN];
+	struct item_list kept, racing, conflict, builtin;
+	char kept_buf[ITEMS_LEN], race_buf[ITEMS_LEN], conf_buf[ITEMS_LEN], builtin_buf[ITEMS_LEN];
+	const struct pci_func *builtin_dev;	/* first claimed display a built-in driver takes */
+	int first_builtin;			/* module_id, -1 none */
 	unsigned judged;	/* bit per module_id already judged */
 	int first_race, first_conflict;	/* module_id, -1 none */
 	const char *first_alias;	/* a module outside module_names, NULL none */
@@ -414,10 +424,18 @@ static void judge_claimed_display(const struct host *h, size_t i, struct drivers
 		    alias_binds(&h->aliases, i, module_names[*m]) == 0)
 			continue;
 		s->judged |= 1u << *m;
+		if (h->mod[*m] == MOD_BUILTIN) {	/* binds at kernel init: nothing in modprobe.d stops it */
+			items_add(&s->builtin, "%s (built into the kernel) takes %s at kernel init", module_names[*m],
+				  dev_label(d, label, sizeof(label)));
+			if (s->first_builtin < 0) {
+				s->first_builtin = (int)*m;
+				s->builtin_dev = d;
+			}
+			continue;
+		}
 		k = driver_kept_away(h, module_names[*m], why, sizeof(why));
 		if (k == KEEP_NOTHING) {
-			items_add(&s->racing, "%s (%s) may take %s", module_names[*m],
-				  h->mod[*m] == MOD_BUILTIN ? "built in" : "nothing orders it after vfio-pci",
+			items_add(&s->racing, "%s (nothing orders it after vfio-pci) may take %s", module_names[*m],
 				  dev_label(d, label, sizeof(label)));
 			if (s->first_race < 0)
 				s->first_race = (int)*m;
@@ -461,6 +479,15 @@ static void judge_initramfs_aliases(const struct host *h, struct drivers_seen *s
 /* a race first (a guest may get no GPU), then a starved host display */
 static void drivers_verdict(struct drivers_seen *s, struct check_result *r)
 {
+	if (s->first_builtin >= 0) {
+		result_set(r, LEVEL_FAIL, "a built-in host driver binds a claimed device before any initramfs "
+			   "script runs; no softdep or blacklist can stop it: %s", items_end(&s->builtin));
+		result_hint(r, "rebind by slot before vfio-pci loads: an init-top script writing vfio-pci to "
+			    "/sys/bus/pci/devices/%s/driver_override and the slot to the driver's unbind, then "
+			    "modprobe vfio-pci; or initcall_blacklist= with %s's init function if no host device "
+			    "needs it", s->builtin_dev->slot, module_names[s->first_builtin]);
+		return;
+	}
 	if (s->first_race >= 0 || s->first_alias) {
 		result_set(r, LEVEL_WARN, "host driver can race vfio-pci: %s", items_end(&s->racing));
 		result_hint(r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf, then run "
@@ -484,11 +511,12 @@ static void drivers_verdict(struct drivers_seen *s, struct check_result *r)
 
 void check_host_drivers(const struct host *h, struct check_result *r)
 {
-	struct drivers_seen s = { .first_race = -1, .first_conflict = -1 };
+	struct drivers_seen s = { .first_race = -1, .first_conflict = -1, .first_builtin = -1 };
 
 	items_begin(&s.kept, s.kept_buf, sizeof(s.kept_buf));
 	items_begin(&s.racing, s.race_buf, sizeof(s.race_buf));
 	items_begin(&s.conflict, s.conf_buf, sizeof(s.conf_buf));
+	items_begin(&s.builtin, s.builtin_buf, sizeof(s.builtin_buf));
 	for (size_t i = 0; i < h->pci.n; i++)
 		if (host_claims(&h->pci.v[i]) && pci_is_display(&h->pci.v[i]))
 			judge_claimed_display(h, i, &s);

@@ -45,6 +45,7 @@ struct pci_func {
 	char override[PCI_DRIVER_LEN];	/* "" when none */
 	const char *name;		/* from pci.ids (libpci backend), or NULL */
 	uint8_t claim;			/* enum claim, filled by analysis */
+	bool driver_builtin;		/* driver is built into the kernel (analysis) */
 };
 
 struct pci_list {
