@@ -104,9 +104,11 @@ static void load_btime(struct boot_state *s, const struct root *r)
 		}
 }
 
+/* the phases that save state are the last ones of enum phase */
+_Static_assert(BOOT_PHASES == PHASE_COUNT - PHASE_PREDICT, "one phase_state per saving phase");
+
 int boot_state_load(struct boot_state *s, const struct root *r, const char *state_dir)
 {
-	static const char *const names[BOOT_PHASES] = { "predict", "verify", "upgrade" };
 	char path[320], buf[BOOT_STATE_TEXT + 32];
 	struct fail_ctx f;
 	struct cmdline *c;
@@ -115,7 +117,7 @@ int boot_state_load(struct boot_state *s, const struct root *r, const char *stat
 	memset(s, 0, sizeof(*s));
 	s->state_dir = state_dir;
 	for (int i = 0; i < BOOT_PHASES; i++) {
-		s->phase[i].name = names[i];
+		s->phase[i].name = phase_name((enum phase)(PHASE_PREDICT + i));
 		load_phase(&s->phase[i], r, state_dir);
 	}
 	str_fmt(path, sizeof(path), "%s/fallback", state_dir);

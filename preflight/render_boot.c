@@ -5,6 +5,7 @@
  * textfile metrics. Pure functions of struct boot_state.
  */
 #include "boot_state.h"
+#include "checks.h"
 
 #include <string.h>
 
@@ -64,12 +65,11 @@ static void label(struct out *o, const char *v)
 	out_char(o, '"');
 }
 
+/* the enum level of a level name n bytes long, -1 when none */
 static int level_value(const char *l, size_t n)
 {
-	static const char *const names[] = { "pass", "note", "warn", "fail" };
-
-	for (int i = 0; i < 4; i++)
-		if (strlen(names[i]) == n && !strncmp(l, names[i], n))
+	for (int i = 0; i < LEVEL_COUNT; i++)
+		if (strlen(level_name((enum level)i)) == n && !strncmp(l, level_name((enum level)i), n))
 			return i;
 	return -1;
 }
