@@ -183,6 +183,16 @@ assert_vm() {
 	assert_vm 400 vm.device fail "pci device '0000:41:00.0' not found"
 }
 
+@test "vm.device: the mapping's mdev flag must match what the card offers (mdev_supported_types)" {
+	root="$(vm_root mapping)"
+	run -1 "$VFP" vm 405 --root "$root" --json
+	assert_vm 405 vm.device fail "'mdev' does not match for 0000:01:00.0 (0 on the host, 1 recorded)"
+	# a card that offers mediated devices, mapped without the flag
+	mkdir "$root/sys/bus/pci/devices/0000:01:00.0/mdev_supported_types"
+	run -1 "$VFP" vm 400 --root "$root" --json
+	assert_vm 400 vm.device fail "'mdev' does not match for 0000:01:00.0 (1 on the host, 0 recorded)"
+}
+
 @test "vm.device: a mapping without /etc/pve/mapping/pci.cfg fails" {
 	root="$(vm_root mapping)"
 	rm "$root/etc/pve/mapping/pci.cfg"

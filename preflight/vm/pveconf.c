@@ -378,6 +378,8 @@ void pci_mapping_find(char *text, const char *name, const char *node, struct pci
 		if (*value)
 			*value++ = '\0';
 		value = str_trim(value);
+		if (!strcmp(key, "mdev"))
+			e->mdev = pve_bool(value) == 1;
 		if (strcmp(key, "map"))
 			continue;
 		if (!prop_get(value, "node", false, nodev, sizeof(nodev))) {

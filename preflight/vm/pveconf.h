@@ -89,6 +89,7 @@ struct pci_map_entry {
 	char path[MAP_PATH_LEN];
 	char id[16], subsystem_id[16];
 	long iommugroup;	/* -1 not given */
+	bool mdev;		/* the mapping's "mdev 1": its devices provide mediated devices */
 	unsigned n_maps;	/* map lines for this node (alternatives) */
 };
 

@@ -334,8 +334,9 @@ static void check_map(const struct host *h, const struct pci_map_entry *e, const
 	char *save = NULL;
 
 	for (char *p = strtok_r(path, ";", &save); p; p = strtok_r(NULL, ";", &save), idx++) {
-		char full[PCI_SLOT_LEN + 4];
+		char full[PCI_SLOT_LEN + 4], attr[96], nv[80];
 		const struct pci_func *d;
+		bool has_mdev;
 
 		/* a whole card: its function 0 carries the recorded ids */
 		str_fmt(full, sizeof(full), "%s%s", p, strchr(p, '.') ? "" : ".0");
@@ -358,6 +359,16 @@ static void check_map(const struct host *h, const struct pci_map_entry *e, const
 			res->status = RES_MAP_CHANGED;
 			str_fmt(res->why, sizeof(res->why), "mapping '%s': 'subsystem-id' does not match for %s (%s on the "
 				"host, %s recorded)", name, full, have, want[0] ? want : "none");
+			return;
+		}
+		/* assert_valid compares the mapping's mdev flag with what the device offers */
+		str_fmt(attr, sizeof(attr), "sys/bus/pci/devices/%s/mdev_supported_types", d->slot);
+		str_fmt(nv, sizeof(nv), "sys/bus/pci/devices/%s/nvidia", d->slot);
+		has_mdev = root_exists(h->root, attr) > 0 || root_exists(h->root, nv) > 0;
+		if (has_mdev != e->mdev) {
+			res->status = RES_MAP_CHANGED;
+			str_fmt(res->why, sizeof(res->why), "mapping '%s': 'mdev' does not match for %s (%d on the host, "
+				"%d recorded)", name, full, has_mdev, e->mdev);
 			return;
 		}
 		if (idx == 0 && e->iommugroup != d->iommu_group) {	/* the group of the first device only */
