@@ -15,15 +15,21 @@ enum exit_status {
 	EXIT_REFUSED = 4,	/* rescue: GRUB could not clear next_entry again */
 };
 
+struct options;
+struct root;
+
 /*
  * One command: argv[0] is its name. usage is the synopsis after
  * "vfio-preflight NAME", one line per form; a line that starts with a
- * blank continues the one before it.
+ * blank continues the one before it. A command with options of its own
+ * has fn; one with the shared options (main.c: --root, --json, ...) has
+ * run, called with them parsed and the root open.
  */
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);	/* returns an enum exit_status */
 	const char *usage;
+	int (*run)(const struct options *o, const struct root *r);	/* the same */
 };
 
 #endif

@@ -441,52 +441,32 @@ static int start(int argc, char **argv, struct options *o, struct root *r)
 }
 
 #ifndef VFP_BOOT_ONLY
-static int main_status(int argc, char **argv)
+static int run_status(const struct options *o, const struct root *r)
 {
-	struct options o = { 0 };
-	struct root r;
-	int ret = start(argc, argv, &o, &r);
-
-	if (ret != EXIT_OK)
-		return ret;
-	ret = o.motd || o.prometheus ? cmd_status_files(&o, &r) : cmd_status(&o, &r);
-	root_close(&r);
-	return ret;
+	return o->motd || o->prometheus ? cmd_status_files(o, r) : cmd_status(o, r);
 }
 #endif
 
-static int main_snapshot(int argc, char **argv)
+static int run_snapshot(const struct options *o, const struct root *r)
 {
-	struct options o = { 0 };
-	struct root r;
-	int ret = start(argc, argv, &o, &r);
+	int ret = cmd_snapshot(r);
 
-	if (ret != EXIT_OK)
-		return ret;
-	ret = cmd_snapshot(&r);
-	root_close(&r);
+	(void)o;
 	if (ret < 0)
 		err_printf("vfio-preflight: snapshot: %s\n", ERR_TEXT(ret));
 	return ret < 0 ? EXIT_INTERNAL : EXIT_OK;
 }
 
 /* check and boot: read the host, run the checks, report */
-static int main_report(int argc, char **argv)
+static int run_report(const struct options *o, const struct root *r)
 {
-	struct options o = { 0 };
-	struct root r;
-	int ret = start(argc, argv, &o, &r);
+	int ret = run(o, r);
 
-	if (ret != EXIT_OK)
-		return ret;
-	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	ret = run(&o, &r);
-	root_close(&r);
 	if (ret < 0) {
 		err_printf("vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
 		return EXIT_INTERNAL;
 	}
-	if (!strcmp(o.command, "boot"))
+	if (!strcmp(o->command, "boot"))
 		return EXIT_OK;
 	return ret ? EXIT_FAILED : EXIT_OK;
 }
@@ -497,17 +477,10 @@ static int main_report(int argc, char **argv)
  * about the running host (groups, status, vm) stay in the installed binary.
  */
 #ifndef VFP_BOOT_ONLY
-static int main_groups(int argc, char **argv)
+static int run_groups(const struct options *o, const struct root *r)
 {
-	struct options o = { 0 };
-	struct root r;
-	int ret = start(argc, argv, &o, &r);
+	int ret = cmd_groups(o, r);
 
-	if (ret != EXIT_OK)
-		return ret;
-	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	ret = cmd_groups(&o, &r);
-	root_close(&r);
 	if (ret < 0) {
 		err_printf("vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
 		return EXIT_INTERNAL;
@@ -517,22 +490,16 @@ static int main_groups(int argc, char **argv)
 #endif
 
 /* the configuration as the boot reads it: KEY="value" lines; 1 when it had problems */
-static int main_config(int argc, char **argv)
+static int run_config(const struct options *o, const struct root *r)
 {
-	struct options o = { 0 };
 	struct config c;
 	struct kmsg k;
 	struct out out;
-	struct root r;
 	unsigned problems;
-	int ret = start(argc, argv, &o, &r);
 
-	if (ret != EXIT_OK)
-		return ret;
-	kmsg_init(&k, &r);
-	problems = config_load(&c, &r, o.kmsg ? &k : NULL);
+	kmsg_init(&k, r);
+	problems = config_load(&c, r, o->kmsg ? &k : NULL);
 	kmsg_close(&k);
-	root_close(&r);
 	out_init(&out, STDOUT_FILENO);
 	config_write(&out, &c);
 	if (out_flush(&out) < 0)
@@ -540,23 +507,45 @@ static int main_config(int argc, char **argv)
 	return problems ? EXIT_FAILED : EXIT_OK;
 }
 
+/* a command of the shared options: parse them, open the root, run it */
+static int on_root(int argc, char **argv, int (*fn)(const struct options *, const struct root *))
+{
+	struct options o = { 0 };
+	struct root r;
+	int ret = start(argc, argv, &o, &r);
+
+	if (ret != EXIT_OK)
+		return ret;
+	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	ret = fn(&o, &r);
+	root_close(&r);
+	return ret;
+}
+
+/* a command with options of its own has .fn; one with the shared options has .run */
 static const struct command commands[] = {
-	{ "check", main_report, "[--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
-				" [--backend sysfs|libpci] [--no-color]" },
-	{ "boot", main_report, "predict|verify [--root DIR] [--state-dir DIR]\n"
-			       "upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]" },
+	{ .name = "check", .run = run_report,
+	  .usage = "[--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
+		   " [--backend sysfs|libpci] [--no-color]" },
+	{ .name = "boot", .run = run_report,
+	  .usage = "predict|verify [--root DIR] [--state-dir DIR]\n"
+		   "upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]" },
 #ifndef VFP_BOOT_ONLY
-	{ "groups", main_groups, "[--root DIR] [--all] [--backend sysfs|libpci] [--no-color]" },
+	{ .name = "groups", .run = run_groups,
+	  .usage = "[--root DIR] [--all] [--backend sysfs|libpci] [--no-color]" },
 #endif
-	{ "snapshot", main_snapshot, "[--root DIR]" },
-	{ "config", main_config, "[--root DIR] [--kmsg]" },
+	{ .name = "snapshot", .run = run_snapshot, .usage = "[--root DIR]" },
+	{ .name = "config", .run = run_config, .usage = "[--root DIR] [--kmsg]" },
 #ifndef VFP_BOOT_ONLY
-	{ "status", main_status, "[--root DIR] [--state-dir DIR] [--json] [--motd] [--prometheus DIR]" },
+	{ .name = "status", .run = run_status,
+	  .usage = "[--root DIR] [--state-dir DIR] [--json] [--motd] [--prometheus DIR]" },
 #endif
-	{ "rescue", rescue_main, "--next-boot|--clear|--status [--auto] [--root DIR] [...]" },
+	{ .name = "rescue", .fn = rescue_main,
+	  .usage = "--next-boot|--clear|--status [--auto] [--root DIR] [...]" },
 #ifndef VFP_BOOT_ONLY
-	{ "vm", vm_main, "[VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] [--kmsg]\n"
-			 " [--no-color]" },
+	{ .name = "vm", .fn = vm_main,
+	  .usage = "[VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] [--kmsg]\n"
+		   " [--no-color]" },
 #endif
 };
 
@@ -609,7 +598,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+			return commands[i].fn ? commands[i].fn(argc - 1, argv + 1) :
+						on_root(argc - 1, argv + 1, commands[i].run);
 	usage(STDERR_FILENO);
 	return EXIT_USAGE;
 }

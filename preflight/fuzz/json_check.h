@@ -169,10 +169,42 @@ static int jword(struct jcur *c, const char *w)
 	return 0;
 }
 
-static int jvalue(struct jcur *c)
+/* an array's values or an object's "key": value pairs, from the open bracket to `close` */
+static int jmembers(struct jcur *c, unsigned char close, int object)
 {
 	int first = 1;
 
+	c->p++;
+	for (;;) {
+		jws(c);
+		if (first && c->p < c->end && *c->p == close)
+			break;
+		if (object) {
+			if (jstring(c, NULL, 0) < 0)
+				return -1;
+			jws(c);
+			if (c->p >= c->end || *c->p++ != ':')
+				return -1;
+		}
+		if (jvalue(c) < 0)
+			return -1;
+		first = 0;
+		jws(c);
+		if (c->p < c->end && *c->p == ',') {
+			c->p++;
+			continue;
+		}
+		if (c->p < c->end && *c->p == close)
+			break;
+		return -1;
+	}
+	c->p++;
+	c->depth--;
+	return 0;
+}
+
+static int jvalue(struct jcur *c)
+{
 	jws(c);
 	if (c->p >= c->end || ++c->depth > 64)
 		return -1;
@@ -186,50 +218,9 @@ static int jvalue(struct jcur *c)
 	case 'n':
 		return jword(c, "null") < 0 ? -1 : (c->depth--, 0);
 	case '[':
-		c->p++;
-		for (;;) {
-			jws(c);
-			if (c->p < c->end && *c->p == ']' && first)
-				break;
-			if (jvalue(c) < 0)
-				return -1;
-			first = 0;
-			jws(c);
-			if (c->p < c->end && *c->p == ',') {
-				c->p++;
-				continue;
-			}
-			if (c->p < c->end && *c->p == ']')
-				break;
-			return -1;
-		}
-		c->p++;
-		c->depth--;
-		return 0;
+		return jmembers(c, ']', 0);
 	case '{':
-		c->p++;
-		for (;;) {
-			jws(c);
-			if (c->p < c->end && *c->p == '}' && first)
-				break;
-			if (jstring(c, NULL, 0) < 0)
-				return -1;
-			jws(c);
-			if (c->p >= c->end || *c->p++ != ':' || jvalue(c) < 0)
-				return -1;
-			first = 0;
-			jws(c);
-			if (c->p < c->end && *c->p == ',') {
-				c->p++;
-				continue;
-			}
-			if (c->p < c->end && *c->p == '}')
-				break;
-			return -1;
-		}
-		c->p++;
-		c->depth--;
-		return 0;
+		return jmembers(c, '}', 1);
 	}
 	if (jnumber(c) < 0)
 		return -1;
