@@ -5,6 +5,7 @@
  */
 #include "format.h"
 #include "host.h"
+#include "macro.h"
 #include "sort.h"
 #include "strbuf.h"
 
@@ -20,6 +21,31 @@ bool host_claims(const struct pci_func *d)
 bool host_module_present(const struct host *h, enum module_id m)
 {
 	return h->mod[m] == MOD_LOADED || h->mod[m] == MOD_BUILTIN;
+}
+
+bool host_cmdline_blacklisted(const struct host *h, const char *module)
+{
+	static const char *const keys[] = { "module_blacklist", "modprobe.blacklist" };
+
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		const struct cmdline_param *p;
+		size_t pos = 0;
+
+		while ((p = cmdline_next(&h->cmdline, keys[k], &pos)))
+			for (const char *s = p->val ? p->val : ""; *s;) {
+				size_t len = strcspn(s, ",");
+				char name[MODNAME_LEN];
+
+				if (len < sizeof(name)) {
+					memcpy(name, s, len);
+					name[len] = '\0';
+					if (modname_eq(name, module))
+						return true;
+				}
+				s += len + (s[len] == ',');
+			}
+	}
+	return false;
 }
 
 bool host_iommu_active(const struct host *h)

@@ -41,29 +41,7 @@ bool dev_is_host_device(const struct host *h, const struct pci_func *d)
 /* is `module` kept from binding by alias: a blacklist line or modprobe.blacklist=/module_blacklist= */
 static bool blacklisted(const struct host *h, const char *module)
 {
-	static const char *const keys[] = { "modprobe.blacklist", "module_blacklist" };
-
-	if (modconf_blacklisted(&h->modconf, module))
-		return true;
-	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-		const struct cmdline_param *p;
-		size_t pos = 0;
-
-		while ((p = cmdline_next(&h->cmdline, keys[k], &pos)))
-			for (const char *s = p->val ? p->val : ""; *s;) {
-				size_t len = strcspn(s, ",");
-				char name[MODNAME_LEN];
-
-				if (len < sizeof(name)) {
-					memcpy(name, s, len);
-					name[len] = '\0';
-					if (modname_eq(name, module))
-						return true;
-				}
-				s += len + (s[len] == ',');
-			}
-	}
-	return false;
+	return modconf_blacklisted(&h->modconf, module) || host_cmdline_blacklisted(h, module);
 }
 
 /*

@@ -316,31 +316,6 @@ static const enum module_id *host_drivers_for(uint16_t vendor)
 	return none;
 }
 
-static bool in_param_list(const struct host *h, const char *key, const char *module)
-{
-	const struct cmdline_param *p;
-	size_t pos = 0;
-
-	while ((p = cmdline_next(&h->cmdline, key, &pos))) {
-		const char *s = p->val ? p->val : "";
-
-		while (*s) {
-			const char *comma = strchr(s, ',');
-			size_t len = comma ? (size_t)(comma - s) : strlen(s);
-			char name[MODNAME_LEN];
-
-			if (len < sizeof(name)) {
-				memcpy(name, s, len);
-				name[len] = '\0';
-				if (modname_eq(name, module))
-					return true;
-			}
-			s += len + (comma ? 1 : 0);
-		}
-	}
-	return false;
-}
-
 /* what keeps a host driver from a device vfio-pci claims */
 enum keep {
 	KEEP_NOTHING,	/* it races vfio-pci */
@@ -366,7 +341,7 @@ static enum keep driver_kept_away(const struct host *h, const char *name, char *
 		str_fmt(why, cap, "%s after vfio-pci (softdep, %s)", name, where);
 		return KEEP_SOFTDEP;
 	}
-	if (in_param_list(h, "module_blacklist", name) || in_param_list(h, "modprobe.blacklist", name)) {
+	if (host_cmdline_blacklisted(h, name)) {
 		str_fmt(why, cap, "%s blacklisted on the kernel command line", name);
 		return KEEP_CMDLINE;
 	}

@@ -135,6 +135,8 @@ void host_free(struct host *h);
 bool host_claims(const struct pci_func *d);
 bool host_iommu_active(const struct host *h);
 bool host_module_present(const struct host *h, enum module_id m); /* loaded or built in */
+/* module_blacklist= or modprobe.blacklist= on the command line names module */
+bool host_cmdline_blacklisted(const struct host *h, const char *module);
 /* [start, end) in by_group: the group that starts at by_group[start] */
 size_t host_group_end(const struct host *h, size_t start);
 /* the CPU platform, from the vendor of the host bridge at 0000:00:00.0: PCI_VENDOR_ID_INTEL, _AMD or 0 */
