@@ -298,3 +298,41 @@ void config_write(struct out *o, const struct config *c)
 		out_str(o, "\"\n");
 	}
 }
+
+/* the result of check id w[0..n) in rep, or NULL */
+static const struct check_result *result_of(const struct report *rep, const char *w, size_t n)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (strlen(rep->results[i].id) == n && !memcmp(rep->results[i].id, w, n))
+			return &rep->results[i];
+	return NULL;
+}
+
+void config_write_fatal(struct out *o, const struct config *c, const struct report *rep)
+{
+	static const char headless[] = "display.headless";
+	const char *p = c->value[CONFIG_FATAL_CHECKS];
+	int first = 1;
+
+	out_str(o, "FATAL='");
+	while (*p) {
+		const char *w = p;
+		const struct check_result *res;
+		size_t n;
+
+		while (*p && *p != ' ')
+			p++;
+		n = (size_t)(p - w);
+		res = result_of(rep, w, n);
+		if ((res && res->level == LEVEL_FAIL) ||
+		    (rep->headless && n == sizeof(headless) - 1 && !memcmp(w, headless, n))) {
+			if (!first)
+				out_char(o, ' ');
+			out_mem(o, w, n);	/* validated ids: no quote in them */
+			first = 0;
+		}
+		while (*p == ' ')
+			p++;
+	}
+	out_str(o, "'\n");
+}

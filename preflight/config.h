@@ -53,6 +53,15 @@ unsigned config_parse(struct config *c, const char *text, size_t len, config_war
 /* KEY="value" lines, every key: itself a valid configuration file. */
 void config_write(struct out *o, const struct config *c);
 
+struct report;
+/*
+ * FATAL='ID ...': the checks of FATAL_CHECKS that failed in rep, and
+ * display.headless when it is fatal and rep predicts a headless host without
+ * its FAIL. boot predict appends it to predict.env, so init-top's normal path
+ * tests one variable instead of matching lists in shell.
+ */
+void config_write_fatal(struct out *o, const struct config *c, const struct report *rep);
+
 struct root;
 struct kmsg;
 /*

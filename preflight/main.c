@@ -156,13 +156,13 @@ static int open_state_dir(const struct root *r, const char *rel)
  * init-top reads with `read` (never sourcing the admin's file). Problems go
  * to the kernel ring; without config.env the scripts use the defaults.
  */
-static void save_config(const struct options *o, const struct root *r, struct kmsg *k)
+static void save_config(const struct options *o, const struct root *r, struct kmsg *k,
+			struct config *c)
 {
-	struct config c;
 	struct out f;
 	int dfd, fd;
 
-	config_load(&c, r, k);
+	config_load(c, r, k);
 	dfd = open_state_dir(r, o->state_dir);
 	if (dfd < 0) {
 		kmsg_log(k, 4, "state: cannot create /%s: %s", o->state_dir, ERR_TEXT(-dfd));
@@ -173,7 +173,7 @@ static void save_config(const struct options *o, const struct root *r, struct km
 		kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir, ERR_TEXT(errno));
 	} else {
 		out_init(&f, fd);
-		config_write(&f, &c);
+		config_write(&f, c);
 		if (out_flush(&f) < 0)
 			kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir,
 				 ERR_TEXT(-f.err));
@@ -184,7 +184,7 @@ static void save_config(const struct options *o, const struct root *r, struct km
 
 /* STATE/<phase>.{json,env,txt}: survives into the real root with /run */
 static void save_state(const struct options *o, const struct root *r, const struct host *h,
-		       const struct report *rep, struct kmsg *k)
+		       const struct report *rep, struct kmsg *k, const struct config *cfg)
 {
 	static const char *const ext[] = { "json", "env", "txt" };
 	int dfd = open_state_dir(r, o->state_dir);
@@ -207,9 +207,11 @@ static void save_state(const struct options *o, const struct root *r, const stru
 		out_init(&f, fd);
 		if (i == 0)
 			render_json(&f, h, rep);
-		else if (i == 1)
+		else if (i == 1) {
 			render_env(&f, h, rep);
-		else
+			if (cfg)	/* predict: what the fallback acts on */
+				config_write_fatal(&f, cfg, rep);
+		} else
 			render_text(&f, h, rep, false);
 		if (out_flush(&f) < 0)
 			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name, ERR_TEXT(f.err));
@@ -371,6 +373,7 @@ static int run(const struct options *o, const struct root *r)
 	struct host *h = malloc(sizeof(*h));
 	struct report rep;
 	struct kmsg k;
+	struct config cfg = { .problems = 0 };	/* boot predict: the validated configuration */
 	struct root rootmnt = { .fd = -1 };
 	bool boot = !strcmp(o->command, "boot");
 	int err;
@@ -388,7 +391,7 @@ static int run(const struct options *o, const struct root *r)
 		hopt.rootmnt = &rootmnt;
 	}
 	if (boot && o->phase == PHASE_PREDICT)
-		save_config(o, r, &k);
+		save_config(o, r, &k, &cfg);
 	err = host_load(h, r, &hopt);
 	if (!err)
 		err = report_run(h, &rep);
@@ -403,7 +406,7 @@ static int run(const struct options *o, const struct root *r)
 	if (boot || o->kmsg)
 		render_kmsg(&k, &rep, phase_name(h->phase));
 	if (boot)
-		save_state(o, r, h, &rep, &k);
+		save_state(o, r, h, &rep, &k, boot && o->phase == PHASE_PREDICT ? &cfg : NULL);
 	else {
 		struct out out;
 

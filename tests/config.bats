@@ -181,3 +181,20 @@ FORCE_LOAD="vfio_pci"' ]
 @test "config: a usage error is exit 2" {
 	run -2 "$VFP" config --json-please
 }
+
+@test "config: boot predict writes FATAL, the fatal checks that failed, for init-top" {
+	root="$(copy_host guide-single-gpu)"
+	mkdir -p "$root/dev" "$root/etc/default" && : >"$root/dev/kmsg"
+	run -0 "$VFP" boot predict --root "$root"
+	grep -qx "FATAL='display.headless'" "$root/run/vfio-preflight/predict.env"
+	# headless, but display.headless not fatal: nothing to fall back for
+	echo 'FATAL_CHECKS="vfio.binding"' >"$root/etc/default/vfio-preflight"
+	run -0 "$VFP" boot predict --root "$root"
+	grep -qx "FATAL=''" "$root/run/vfio-preflight/predict.env"
+	# a broken line falls back to the default: display.headless is fatal again
+	echo 'FATAL_CHECKS="vfio.binding' >"$root/etc/default/vfio-preflight"
+	run -0 "$VFP" boot predict --root "$root"
+	grep -qx "FATAL='display.headless'" "$root/run/vfio-preflight/predict.env"
+	# sourced as init-top does
+	dash -c ". '$root/run/vfio-preflight/predict.env' && [ \"\$FATAL\" = display.headless ]"
+}
