@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_display.c - does the host keep a console once vfio-pci has the
- * GPUs, and can the claimed GPUs be reset between guest runs.
+ * GPUs (gpu.reset lives in check_reset.c).
  */
 #include "checks.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 void display_state(const struct host *h, struct display_state *ds)
@@ -116,60 +115,4 @@ void check_display_headless(const struct host *h, struct check_result *r)
 	}
 	result_set(r, LEVEL_PASS, "the host keeps %zu display(s), e.g. %s%s%s", ds.kept, kept,
 		   ds.first_kept->driver[0] ? " on " : "", ds.first_kept->driver);
-}
-
-/* reset_method exists since Linux 5.15; on older kernels its absence says nothing */
-static bool kernel_has_reset_method(const struct host *h)
-{
-	char *end;
-	long major = strtol(h->kernel_release, &end, 10), minor = 0;
-
-	if (end == h->kernel_release)
-		return true;	/* unknown: assume a current kernel */
-	if (*end == '.')
-		minor = strtol(end + 1, NULL, 10);
-	return major > 5 || (major == 5 && minor >= 15);
-}
-
-void check_gpu_reset(const struct host *h, struct check_result *r)
-{
-	struct item_list none, ok;
-	char none_buf[ITEMS_LEN], ok_buf[ITEMS_LEN], label[48];
-	bool amd = false;
-
-	items_begin(&none, none_buf, sizeof(none_buf));
-	items_begin(&ok, ok_buf, sizeof(ok_buf));
-	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct pci_func *d = &h->pci.v[i];
-
-		if (!host_claims(d) || !pci_is_display(d))
-			continue;
-		if (d->has_reset_method && d->reset_method[0]) {
-			items_add(&ok, "%s: %s", dev_label(d, label, sizeof(label)), d->reset_method);
-		} else {
-			items_add(&none, "%s", dev_label(d, label, sizeof(label)));
-			amd |= d->vendor == PCI_VENDOR_ID_ATI;
-		}
-	}
-	if (!none.shown && !ok.shown) {
-		result_set(r, LEVEL_PASS, "no GPU is claimed: nothing to reset");
-		return;
-	}
-	if (none.shown && !kernel_has_reset_method(h)) {
-		result_set(r, LEVEL_NOTE, "kernel %s predates reset_method (5.15): cannot tell how %s resets",
-			   h->kernel_release, items_end(&none));
-		result_hint(r, "if a second VM start hangs the GPU, see vendor-reset (AMD) or reboot between runs");
-		return;
-	}
-	if (none.shown) {
-		result_set(r, LEVEL_WARN, "no reset method for %s: the guest may start once, then hang the GPU "
-			   "on restart", items_end(&none));
-		if (amd)
-			result_hint(r, "install vendor-reset (DKMS) and load it at boot (add vendor-reset to /etc/modules), "
-				    "or reboot the host between VM starts");
-		else
-			result_hint(r, "reboot the host between VM starts, or look for a vendor-reset quirk for this GPU");
-		return;
-	}
-	result_set(r, LEVEL_PASS, "reset methods: %s", items_end(&ok));
 }

@@ -43,6 +43,7 @@ const char *const module_names[M_COUNT] = {
 	[M_NOUVEAU] = "nouveau", [M_NVIDIA] = "nvidia", [M_AMDGPU] = "amdgpu", [M_RADEON] = "radeon",
 	[M_I915] = "i915", [M_XE] = "xe", [M_AST] = "ast", [M_MGAG200] = "mgag200",
 	[M_VIRTIO_GPU] = "virtio_gpu", [M_VIRTIO_PCI] = "virtio_pci", [M_BOCHS] = "bochs", [M_BOCHS_DRM] = "bochs_drm",
+	[M_KVM] = "kvm", [M_KVM_INTEL] = "kvm_intel", [M_KVM_AMD] = "kvm_amd", [M_VENDOR_RESET] = "vendor_reset",
 };
 
 int module_id_of(const char *name)
@@ -186,6 +187,7 @@ static int on_module_line(void *ctx, char *line, size_t len, unsigned lineno, in
 	(void)lineno;
 	if (truncated || module_from_path(line, name, sizeof(name)) < 0)
 		return 0;
+	modload_mark(&mc->h->modload, name);
 	idx = module_id_of(name);
 	if (idx >= 0 && mc->h->mod[idx] < mc->state)
 		mc->h->mod[idx] = mc->state;
@@ -217,6 +219,16 @@ static int load_modules_index(struct host *h, const char *dir)
 		if (err >= 0 && berr == 0 && (err = kmod_index_get(&builtin, module_names[i], &v, &len)) > 0)
 			h->mod[i] = MOD_BUILTIN;
 	}
+	/* the names the module-load lists give (modules.unknown) */
+	for (unsigned i = 0; i < h->modload.n && err >= 0; i++) {
+		struct modload_entry *e = &h->modload.v[i];
+		const char *v;
+		size_t len;
+
+		if ((err = kmod_index_get(&dep, e->module, &v, &len)) > 0 ||
+		    (err >= 0 && berr == 0 && (err = kmod_index_get(&builtin, e->module, &v, &len)) > 0))
+			e->found = true;
+	}
 	kmod_index_close(&dep);
 	if (berr == 0)
 		kmod_index_close(&builtin);
@@ -237,15 +249,17 @@ static void load_modules(struct host *h)
 		str_fmt(dir, sizeof(dir), "lib/modules/%s", h->kernel_release);
 		err = load_modules_index(h, dir);
 		if (err == 0) {
-			h->have_modules_dep = true;
+			h->have_modules_dep = h->modload.have_dep = true;
 			h->modules_source = KMOD_FROM_INDEX;
 		} else {
+			for (unsigned i = 0; i < h->modload.n; i++)
+				h->modload.v[i].found = false;
 			for (int i = 0; i < M_COUNT; i++)
 				h->mod[i] = MOD_UNKNOWN;
 			str_fmt(path, sizeof(path), "%s/modules.dep", dir);
 			mc.state = MOD_AVAILABLE;
 			if (root_for_each_line(h->root, path, on_module_line, &mc) == 0) {
-				h->have_modules_dep = true;
+				h->have_modules_dep = h->modload.have_dep = true;
 				h->modules_source = KMOD_FROM_TEXT;
 				for (int i = 0; i < M_COUNT; i++)
 					if (h->mod[i] == MOD_UNKNOWN)
@@ -389,6 +403,25 @@ out:
 	return err;
 }
 
+static int claimed(const struct pci_func *d)
+{
+	return d->claim != CLAIM_NONE;
+}
+
+/* CPU, framebuffers, BARs and RMRRs: read after the claims, and for claimed functions only */
+static int load_platform(struct host *h)
+{
+	cpu_load(h->root, &h->cpu);
+	if (!h->n_claimed)
+		return 0;
+	iomem_load(h->root, &h->fbs);
+	if (h->has_dmar)
+		rmrr_load(h->root, &h->rmrr);
+	else
+		h->rmrr.status = -ENOENT;
+	return bars_load(h->root, &h->pci, claimed, &h->bars);
+}
+
 int host_load(struct host *h, const struct root *r, const struct host_options *opt)
 {
 	int err;
@@ -403,17 +436,28 @@ int host_load(struct host *h, const struct root *r, const struct host_options *o
 		return err;
 	if ((err = modconf_load(&h->modconf, r, &h->diag)) < 0)
 		return err;
+	/* before load_modules: its one pass over modules.dep marks the listed names */
+	if (h->phase != PHASE_UPGRADE)
+		modload_read(r, h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY, &h->modload);
 	load_modules(h);
 	h->rescue_boot = cmdline_last(&h->cmdline, "vfio_preflight.rescue") != NULL;
-	if (h->phase == PHASE_UPGRADE)	/* no PCI scan: this phase compares configurations */
-		return opt->rootmnt ? load_upgrade(h, opt->rootmnt) : -EINVAL;
+	if (h->phase == PHASE_UPGRADE) {	/* no PCI scan: this phase compares configurations */
+		if (!opt->rootmnt)
+			return -EINVAL;
+		/* the real root's load lists against the real root's modules for this kernel */
+		modload_read(opt->rootmnt, false, &h->modload);
+		modload_scan(opt->rootmnt, h->kernel_release, &h->modload);
+		return load_upgrade(h, opt->rootmnt);
+	}
 	load_ids(h);
 	load_iommu(h);
 	if ((err = opt->backend->scan(r, &h->pci, &h->diag)) < 0)
 		return err;
 	if ((err = pci_list_sort(&h->pci)) < 0)
 		return err;
-	return host_analyze(h);
+	if ((err = host_analyze(h)) < 0)
+		return err;
+	return load_platform(h);
 }
 
 void host_free(struct host *h)
@@ -425,6 +469,7 @@ void host_free(struct host *h)
 	vfio_load_free(&h->vfio.load);
 	modconf_free(&h->modconf);
 	pci_list_free(&h->pci);
+	bars_free(&h->bars);
 	free(h->by_group);
 	h->by_group = NULL;
 	free(h->up.image_modprobe);

@@ -12,12 +12,17 @@
 #include <stdbool.h>
 
 #include "cmdline.h"
+#include "cpu.h"
+#include "dmar.h"
 #include "diag.h"
 #include "kmod_index.h"
 #include "kmod_options.h"
+#include "iomem.h"
 #include "modalias.h"
+#include "modload.h"
 #include "modprobe.h"
 #include "pci.h"
+#include "pci_bars.h"
 #include "rootfs.h"
 #include "snapshot.h"
 #include "vfio_ids.h"
@@ -50,6 +55,7 @@ enum module_id {
 	M_NOUVEAU, M_NVIDIA,
 	M_AMDGPU, M_RADEON, M_I915, M_XE, M_AST, M_MGAG200,
 	M_VIRTIO_GPU, M_VIRTIO_PCI, M_BOCHS, M_BOCHS_DRM,
+	M_KVM, M_KVM_INTEL, M_KVM_AMD, M_VENDOR_RESET,
 	M_COUNT
 };
 extern const char *const module_names[M_COUNT];
@@ -96,6 +102,13 @@ struct host {
 	enum modstate mod[M_COUNT];
 	bool have_modules_dep;
 	enum kmod_source modules_source;	/* modules.dep.bin or the text modules.dep */
+
+	/* the failures the forums are full of (platform inputs) */
+	struct cpu_virt cpu;		/* vmx/svm, /dev/kvm */
+	struct fb_list fbs;		/* firmware framebuffers in /proc/iomem */
+	struct bar_list bars;		/* BARs of the claimed functions */
+	struct rmrr_list rmrr;		/* DMAR RMRR endpoints */
+	struct modload modload;		/* modules named in load lists (upgrade: the real root's) */
 
 	/* derived by host_analyze() */
 	struct alias_hits aliases;	/* initramfs phases: image drivers matching claimed functions */

@@ -8,7 +8,7 @@ setup_file() { fixtures_setup; }
 setup() { fixtures_setup; }
 
 @test "cli: exit 0 when no check fails" {
-	run -0 "$VFP" check --root "$(host intel-igpu-dgpu)"
+	run -0 "$VFP" check --root "$(host two-nvidia)"
 	[[ "$output" == *"Verdict: PASS"* ]]
 }
 
@@ -85,7 +85,7 @@ setup() { fixtures_setup; }
 }
 
 @test "json: the verdict is the worst level and matches the exit status" {
-	check_json "$(host intel-igpu-dgpu)"
+	check_json "$(host two-nvidia)"
 	[ "$status" -eq 0 ]
 	jq -e '.verdict == "pass"' <<<"$output"
 	check_json "$(host boot-vga-claimed)"
