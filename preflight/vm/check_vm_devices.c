@@ -334,6 +334,10 @@ void check_vm_binding(const struct vm_ctx *x, struct check_result *r)
 			    "driver ever touches them");
 		return;
 	}
+	if (!ok.shown && !ok.omitted) {
+		result_set(r, LEVEL_PASS, "no assigned device on this host to bind (see vm.device)");
+		return;
+	}
 	result_set(r, LEVEL_PASS, "%s", items_end(&ok));
 }
 

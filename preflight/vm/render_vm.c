@@ -5,6 +5,7 @@
  * JSON {verdict, vms: [{vmid, name, verdict, checks}]}, kernel-ring
  * records "vfio-preflight: vm 100: vm.group: FAIL ...".
  */
+#include "format.h"
 #include "vm/render_vm.h"
 
 static const char *const colors[] = { "\033[32m", "\033[36m", "\033[33m", "\033[1;31m" };
@@ -23,8 +24,14 @@ void vm_render_begin(struct vm_render *vr, const struct vmset *s, const struct r
 			out_str(vr->o, "null");
 		out_str(vr->o, ",\"vms\":[");
 	} else {
-		out_printf(vr->o, "vfio-preflight vm: node %s, root %s, host RAM %ld MiB\n", s->node[0] ? s->node : "unknown",
-			   r->path, s->mem_total_mib);
+		char ram[32];
+
+		if (s->mem_total_mib >= 0)
+			str_fmt(ram, sizeof(ram), "%ld MiB", s->mem_total_mib);
+		else
+			str_fmt(ram, sizeof(ram), "unknown");
+		out_printf(vr->o, "vfio-preflight vm: node %s, root %s, host RAM %s\n", s->node[0] ? s->node : "unknown",
+			   r->path, ram);
 	}
 }
 
