@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,10 +70,8 @@ static long kmod_version(const struct root *r)
 	return kv.version;
 }
 
-static const char *const *conf_dirs_for(const struct root *r)
+static const char *const *conf_dirs_for(long v)
 {
-	long v = kmod_version(r);
-
 	return v < 0 ? dirs_unknown : v >= 32 ? dirs_kmod32 : dirs_kmod30;
 }
 
@@ -92,12 +91,13 @@ struct parse_ctx {
 	int full_said;
 };
 
-/* kmod reads *.conf and *.alias (a name of at least 6 bytes) */
-static int has_conf_suffix(const char *name)
+/* kmod reads *.conf, and before kmod 33 also *.alias (a name of at least 6 bytes) */
+static int has_conf_suffix(const char *name, bool alias_too)
 {
 	size_t len = strlen(name);
 
-	return len >= 6 && (strcmp(name + len - 5, ".conf") == 0 || strcmp(name + len - 6, ".alias") == 0);
+	return len >= 6 && (strcmp(name + len - 5, ".conf") == 0 ||
+			    (alias_too && strcmp(name + len - 6, ".alias") == 0));
 }
 
 static int conf_file_cmp(const void *a, const void *b)
@@ -108,7 +108,9 @@ static int conf_file_cmp(const void *a, const void *b)
 /* Gather .conf names, first directory wins for a given name. */
 static size_t collect_files(const struct root *r, struct conf_file *out, size_t max, struct diag *dg)
 {
-	const char *const *conf_dirs = conf_dirs_for(r);
+	long version = kmod_version(r);
+	const char *const *conf_dirs = conf_dirs_for(version);
+	bool alias_too = version < 33;	/* kmod 33 stopped reading *.alias */
 	size_t n = 0;
 
 	for (int i = 0; conf_dirs[i]; i++) {
@@ -120,7 +122,7 @@ static size_t collect_files(const struct root *r, struct conf_file *out, size_t 
 		while ((de = readdir(dir))) {
 			size_t j;
 
-			if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name) || de->d_type == DT_DIR)
+			if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name, alias_too) || de->d_type == DT_DIR)
 				continue;
 			if (strlen(de->d_name) >= sizeof(out->name)) {
 				diag_add(dg, "/%s/%.60s...: file name too long; ignored", conf_dirs[i], de->d_name);

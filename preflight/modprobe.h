@@ -2,7 +2,7 @@
 /*
  * modprobe.h - modprobe.d configuration, read the way kmod reads it.
  *
- * Files ending in ".conf" or ".alias" from etc, run, usr/local/lib, lib
+ * Files ending in ".conf" (and ".alias" before kmod 33) from etc, run, usr/local/lib, lib
  * (and usr/lib where the tree's kmod reads it: kmod 32 and later, before
  * lib) modprobe.d are merged by file name (the first directory that has a
  * name wins, so /etc overrides /lib) and parsed in name order. Lines are

@@ -195,3 +195,15 @@ ids_of() { jq -r '.vfio_pci.ids | join(",")' <<<"$output"; }
 	assert_says vfio.options message "'ids=10de:2204 disable_vga=1 ids=10de:2204,10de:1aef'"
 	[ "$(ids_of)" = "10de:2204,10de:1aef" ]
 }
+
+@test "modprobe.d: kmod 33 and later (Debian 13's 34) no longer read *.alias files" {
+	with_conf ""
+	printf '%s\n' "options vfio-pci ids=10de:2204,10de:1aef" >"$root/etc/modprobe.d/vfio.alias"
+	mkdir -p "$root/var/lib/dpkg"
+	printf 'Package: kmod\nStatus: install ok installed\nVersion: 34.2-2\n\n' >"$root/var/lib/dpkg/status"
+	check_json "$root"
+	[ "$(ids_of)" = "" ]
+	printf 'Package: kmod\nStatus: install ok installed\nVersion: 30+20221128-1\n\n' >"$root/var/lib/dpkg/status"
+	check_json "$root"
+	[ "$(ids_of)" = "10de:2204,10de:1aef" ]
+}
