@@ -15,22 +15,11 @@
 
 static int open_dir(const struct root *r, const char *dir, bool create)
 {
-	char path[256], *p;
-
 	dir += strspn(dir, "/");
 	if (!*dir)
 		dir = ".";
-	if (str_fmt(path, sizeof(path), "%s", dir) < 0)
-		return -ENAMETOOLONG;
-	if (create) {
-		for (p = path; (p = strchr(p + 1, '/'));) {
-			*p = '\0';
-			mkdirat(r->fd, path, 0755);
-			*p = '/';
-		}
-		mkdirat(r->fd, path, 0755);
-	}
-	return root_open_dirfd(r, path);
+	/* every component created and opened inside the root: a link cannot lead out */
+	return create ? root_mkdirs(r, dir, 0755) : root_open_dirfd(r, dir);
 }
 
 int atomic_write(const struct root *r, const char *dir, bool create, const char *name,

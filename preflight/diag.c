@@ -37,6 +37,9 @@ const char *err_text(int err, char *buf, unsigned cap)
 	case EROFS: return "read-only file system";
 	case ENOSPC: return "no space left";
 	case EIO: return "I/O error";
+	case EEXIST: return "already exists";
+	case EBUSY: return "busy";
+	case EAGAIN: return "try again";
 	}
 	str_fmt(buf, cap, "error %d", err < 0 ? -err : err);
 	return buf;

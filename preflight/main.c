@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -133,23 +134,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* mkdir -p under the root; returns a dirfd or -errno */
-static int open_state_dir(const struct root *r, const char *rel)
+static void config_render(struct out *o, const void *c)
 {
-	char path[256], *p;
-
-	if (str_fmt(path, sizeof(path), "%s", rel) < 0)
-		return -ENAMETOOLONG;
-	for (p = path; (p = strchr(p + 1, '/'));) {
-		*p = '\0';
-		mkdirat(r->fd, path, 0755);
-		*p = '/';
-	}
-	if (mkdirat(r->fd, path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return root_open_dirfd(r, path);
+	config_write(o, c);
 }
-
 
 /*
  * boot predict: STATE/config.env, the configuration as validated, which
@@ -159,65 +147,64 @@ static int open_state_dir(const struct root *r, const char *rel)
 static void save_config(const struct options *o, const struct root *r, struct kmsg *k,
 			struct config *c)
 {
-	struct out f;
-	int dfd, fd;
+	int err;
 
 	config_load(c, r, k);
-	dfd = open_state_dir(r, o->state_dir);
-	if (dfd < 0) {
-		kmsg_log(k, 4, "state: cannot create /%s: %s", o->state_dir, ERR_TEXT(-dfd));
-		return;
-	}
-	fd = openat(dfd, "config.env", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir, ERR_TEXT(errno));
-	} else {
-		out_init(&f, fd);
-		config_write(&f, c);
-		if (out_flush(&f) < 0)
-			kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir,
-				 ERR_TEXT(-f.err));
-		close(fd);
-	}
-	close(dfd);
+	if ((err = atomic_write(r, o->state_dir, true, "config.env", config_render, c)) < 0)
+		kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir, ERR_TEXT(-err));
 }
 
-/* STATE/<phase>.{json,env,txt}: survives into the real root with /run */
+struct state_ctx {
+	const struct host *h;
+	const struct report *rep;
+	const struct config *cfg;	/* predict: what the fallback acts on, else NULL */
+};
+
+static void state_json(struct out *o, const void *c)
+{
+	const struct state_ctx *s = c;
+
+	render_json(o, s->h, s->rep);
+}
+
+static void state_env(struct out *o, const void *c)
+{
+	const struct state_ctx *s = c;
+
+	render_env(o, s->h, s->rep);
+	if (s->cfg)
+		config_write_fatal(o, s->cfg, s->rep);
+}
+
+static void state_txt(struct out *o, const void *c)
+{
+	const struct state_ctx *s = c;
+
+	render_text(o, s->h, s->rep, false);
+}
+
+/*
+ * STATE/<phase>.{json,env,txt}: survives into the real root with /run. Each
+ * is replaced whole (atomic_write): a reader sees the old or the new one,
+ * and a link planted as the name is replaced, never written through.
+ */
 static void save_state(const struct options *o, const struct root *r, const struct host *h,
 		       const struct report *rep, struct kmsg *k, const struct config *cfg)
 {
-	static const char *const ext[] = { "json", "env", "txt" };
-	int dfd = open_state_dir(r, o->state_dir);
+	static const struct {
+		const char *ext;
+		atomic_render_fn render;
+	} files[] = { { "json", state_json }, { "env", state_env }, { "txt", state_txt } };
+	const struct state_ctx ctx = { h, rep, cfg };
 
-	if (dfd < 0) {
-		kmsg_log(k, 4, "state: cannot create /%s: %s", o->state_dir, ERR_TEXT(-dfd));
-		return;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char name[32];
-		struct out f;
-		int fd;
+		int err;
 
-		str_fmt(name, sizeof(name), "%s.%s", phase_name(h->phase), ext[i]);
-		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name, ERR_TEXT(errno));
-			continue;
-		}
-		out_init(&f, fd);
-		if (i == 0)
-			render_json(&f, h, rep);
-		else if (i == 1) {
-			render_env(&f, h, rep);
-			if (cfg)	/* predict: what the fallback acts on */
-				config_write_fatal(&f, cfg, rep);
-		} else
-			render_text(&f, h, rep, false);
-		if (out_flush(&f) < 0)
-			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name, ERR_TEXT(f.err));
-		close(fd);
+		str_fmt(name, sizeof(name), "%s.%s", phase_name(h->phase), files[i].ext);
+		if ((err = atomic_write(r, o->state_dir, true, name, files[i].render, &ctx)) < 0)
+			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name, ERR_TEXT(-err));
 	}
-	close(dfd);
 }
 
 #ifndef VFP_BOOT_ONLY

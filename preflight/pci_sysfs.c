@@ -17,13 +17,13 @@
 
 #define DEVICES_DIR "sys/bus/pci/devices"
 
-static int read_hex_attr(int dirfd, const char *slot, const char *attr, unsigned digits, long *out)
+static int read_hex_attr(const struct root *r, const char *slot, const char *attr, unsigned digits, long *out)
 {
-	char path[PCI_SLOT_LEN + 32], buf[32];
+	char path[sizeof(DEVICES_DIR) + PCI_SLOT_LEN + 32], buf[32];
 	int n;
 
-	str_fmt(path, sizeof(path), "%s/%s", slot, attr);
-	n = root_read_at(dirfd, path, buf, sizeof(buf));
+	str_fmt(path, sizeof(path), DEVICES_DIR "/%s/%s", slot, attr);
+	n = root_read_beneath(r, path, buf, sizeof(buf));
 	if (n <= 0)
 		return n < 0 ? n : -ENODATA;
 	*out = hex_parse(str_trim(buf), digits);
@@ -31,24 +31,25 @@ static int read_hex_attr(int dirfd, const char *slot, const char *attr, unsigned
 }
 
 /* For trees without a usable uevent: vendor/device/class are required. */
-static int read_attr_files(int dirfd, struct pci_func *d)
+static int read_attr_files(const struct root *r, struct pci_func *d)
 {
-	char path[PCI_SLOT_LEN + 32], link[256];
+	char path[sizeof(DEVICES_DIR) + PCI_SLOT_LEN + 32], link[256];
 	long vendor, device, class, v;
 
-	if (read_hex_attr(dirfd, d->slot, "vendor", 4, &vendor) < 0 ||
-	    read_hex_attr(dirfd, d->slot, "device", 4, &device) < 0 ||
-	    read_hex_attr(dirfd, d->slot, "class", 6, &class) < 0)
+	if (read_hex_attr(r, d->slot, "vendor", 4, &vendor) < 0 ||
+	    read_hex_attr(r, d->slot, "device", 4, &device) < 0 ||
+	    read_hex_attr(r, d->slot, "class", 6, &class) < 0)
 		return -ENODATA;
 	d->vendor = (uint16_t)vendor;
 	d->device = (uint16_t)device;
 	d->class = (uint32_t)class;
-	if (read_hex_attr(dirfd, d->slot, "subsystem_vendor", 4, &v) == 0)
+	if (read_hex_attr(r, d->slot, "subsystem_vendor", 4, &v) == 0)
 		d->subvendor = (uint16_t)v;
-	if (read_hex_attr(dirfd, d->slot, "subsystem_device", 4, &v) == 0)
+	if (read_hex_attr(r, d->slot, "subsystem_device", 4, &v) == 0)
 		d->subdevice = (uint16_t)v;
-	str_fmt(path, sizeof(path), "%s/driver", d->slot);
-	if (root_readlink_at(dirfd, path, link, sizeof(link)) > 0) {
+	/* the path walk the confined reads above have checked */
+	str_fmt(path, sizeof(path), DEVICES_DIR "/%s/driver", d->slot);
+	if (root_readlink_at(r->fd, path, link, sizeof(link)) > 0) {
 		const char *slash = strrchr(link, '/');
 		str_fmt(d->driver, sizeof(d->driver), "%.*s", PCI_DRIVER_LEN - 1, slash ? slash + 1 : link);
 	}
@@ -59,13 +60,10 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 {
 	DIR *dir = root_opendir(r, DEVICES_DIR);
 	struct dirent *de;
-	int dfd;
-
 	if (!dir)
 		return errno == ENOENT ? 0 : -errno;
-	dfd = dirfd(dir);
 	while ((de = readdir(dir))) {
-		char path[PCI_SLOT_LEN + 32], buf[512];
+		char path[sizeof(DEVICES_DIR) + PCI_SLOT_LEN + 16], buf[512];
 		struct pci_func *d;
 		int n;
 
@@ -87,17 +85,29 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 		memcpy(d->slot, de->d_name, len + 1);
 		d->slot_key = (uint32_t)key;
 
-		/* "SLOT/uevent", "SLOT/iommu_group": built by hand, snprintf is the hot spot */
-		memcpy(path, d->slot, len);
-		memcpy(path + len, "/uevent", 8);
-		n = root_read_at(dfd, path, buf, sizeof(buf));
-		if ((n <= 0 || pci_parse_uevent_n(buf, (size_t)n, d) < 0) && read_attr_files(dfd, d) < 0) {
+		/*
+		 * DEVICES_DIR/SLOT/uevent, DEVICES_DIR/SLOT/iommu_group: built by
+		 * hand, snprintf is the hot spot. SLOT is a link into sys/devices;
+		 * one leaving the tree (absolute, or climbing ../ past it) makes
+		 * the read fail, so this machine's devices never enter the
+		 * verdict. The readlink walks the same path the read has checked.
+		 */
+		memcpy(path, DEVICES_DIR "/", sizeof(DEVICES_DIR));
+		memcpy(path + sizeof(DEVICES_DIR), d->slot, len);
+		memcpy(path + sizeof(DEVICES_DIR) + len, "/uevent", 8);
+		n = root_read_beneath(r, path, buf, sizeof(buf));
+		if (n == -EXDEV) {
+			diag_add(dg, "/%s/%s: a link out of the tree; ignored", DEVICES_DIR, d->slot);
+			out->n--;
+			continue;
+		}
+		if ((n <= 0 || pci_parse_uevent_n(buf, (size_t)n, d) < 0) && read_attr_files(r, d) < 0) {
 			diag_add(dg, "%s: no readable uevent or vendor/device/class; ignored", d->slot);
 			out->n--;
 			continue;
 		}
-		memcpy(path + len, "/iommu_group", 13);
-		if ((n = root_readlink_at(dfd, path, buf, sizeof(buf))) > 0)
+		memcpy(path + sizeof(DEVICES_DIR) + len, "/iommu_group", 13);
+		if ((n = root_readlink_at(r->fd, path, buf, sizeof(buf))) > 0)
 			d->iommu_group = pci_group_from_link_n(buf, (size_t)n);
 	}
 	closedir(dir);

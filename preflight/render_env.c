@@ -8,10 +8,9 @@
 
 #include <string.h>
 
-void env_assign(struct out *out, const char *key, const char *value)
+/* the quoted body of a value: ' closes, \' is a quote, ' reopens; no newline */
+static void env_body(struct out *out, const char *value)
 {
-	out_str(out, key);
-	out_str(out, "='");
 	/* shell data, read back byte for byte: out_bytes, not text */
 	for (; *value; value++) {
 		if (*value == '\'')
@@ -19,25 +18,44 @@ void env_assign(struct out *out, const char *key, const char *value)
 		else
 			out_bytes(out, *value == '\n' ? " " : value, 1);
 	}
+}
+
+void env_assign(struct out *out, const char *key, const char *value)
+{
+	out_str(out, key);
+	out_str(out, "='");
+	env_body(out, value);
 	out_str(out, "'\n");
+}
+
+/* a space-separated list streamed item by item: no buffer, so never cut mid-item */
+static void env_open(struct out *out, const char *key)
+{
+	out_str(out, key);
+	out_str(out, "='");
+}
+
+static void env_item(struct out *out, int *n, const char *item)
+{
+	if ((*n)++)
+		out_char(out, ' ');
+	env_body(out, item);
 }
 
 static void env_list(struct out *out, const char *key, const struct report *rep, enum level l)
 {
-	char buf[512];
-	struct strbuf sb;
+	int n = 0;
 
-	sb_init(&sb, buf, sizeof(buf));
+	env_open(out, key);
 	for (size_t i = 0; i < rep->n; i++)
 		if (rep->results[i].level == l)
-			sb_addf(&sb, "%s%s", sb.len ? " " : "", rep->results[i].id);
-	env_assign(out, key, buf);
+			env_item(out, &n, rep->results[i].id);
+	out_str(out, "'\n");
 }
 
 void render_env(struct out *out, const struct host *h, const struct report *rep)
 {
-	char buf[1024];
-	struct strbuf sb;
+	int n = 0;
 
 	env_assign(out, "PHASE", phase_name(h->phase));
 	env_assign(out, "VERDICT", level_name(rep->verdict));
@@ -50,9 +68,9 @@ void render_env(struct out *out, const struct host *h, const struct report *rep)
 	for (size_t i = 0; i < rep->n; i++)
 		out_printf(out, "%s%s=%s", i ? " " : "", rep->results[i].id, level_name(rep->results[i].level));
 	out_str(out, "'\n");
-	sb_init(&sb, buf, sizeof(buf));
+	env_open(out, "CLAIMED");
 	for (size_t i = 0; i < h->pci.n; i++)
 		if (host_claims(&h->pci.v[i]))
-			sb_addf(&sb, "%s%s", sb.len ? " " : "", h->pci.v[i].slot);
-	env_assign(out, "CLAIMED", buf);
+			env_item(out, &n, h->pci.v[i].slot);
+	out_str(out, "'\n");
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifndef __KLIBC__
 #include <sys/syscall.h>
@@ -44,20 +45,108 @@ int root_open(struct root *r, const char *path)
 	return r->fd < 0 ? -errno : 0;
 }
 
+/*
+ * Without openat2 (kernel < 5.6, a seccomp filter, klibc off x86_64): a write
+ * walks the path one component at a time with O_NOFOLLOW, so any link on the
+ * way is refused (-ELOOP) rather than followed out of the tree.
+ */
+static int walk_nofollow(int dirfd, const char *rel, int flags, mode_t mode)
+{
+	char part[256];
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+
+	while (fd >= 0) {
+		size_t n = strcspn(rel, "/");
+		int last = rel[n + strspn(rel + n, "/")] == '\0', next;
+
+		if (n >= sizeof(part))
+			next = -ENAMETOOLONG;
+		else if (n == 2 && rel[0] == '.' && rel[1] == '.')
+			next = -EXDEV;	/* climbing out is never a write's business */
+		else {
+			memcpy(part, rel, n);
+			part[n] = '\0';
+			next = openat(fd, n ? part : ".", last ? flags | O_NOFOLLOW :
+				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, mode);
+			next = next < 0 ? -errno : next;
+		}
+		close(fd);
+		if (last || next < 0)
+			return next;
+		fd = next;
+		rel += n + strspn(rel + n, "/");
+	}
+	return -errno;
+}
+
+/* writes and creations: nothing through a link, the file itself */
+#define WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
+
 int root_openat(const struct root *r, const char *rel, int flags)
 {
+	/* "/" too: the real boot goes through the same resolution as a tree */
+	struct open_how how = { .flags = (unsigned)flags, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	long ret;
 	int fd;
 
-	if (r->contained) {
-		struct open_how how = { .flags = (unsigned)flags, .resolve = RESOLVE_IN_ROOT };
-		long ret = sys_openat2(r->fd, rel, &how);
-
-		/* no openat2 (kernel < 5.6, a seccomp filter): links resolve as openat's */
-		if (ret != -ENOSYS && ret != -EPERM)
-			return (int)ret;
-	}
-	fd = openat(r->fd, rel, flags);
+	if (flags & O_CREAT)
+		how.mode = 0644;
+	ret = sys_openat2(r->fd, rel, &how);
+	if (ret != -ENOSYS && ret != -EPERM)
+		return (int)ret;
+	/* no openat2: writes refuse links; reads follow them as openat does (see the man page) */
+	if (r->contained && (flags & WRITE_FLAGS))
+		return walk_nofollow(r->fd, rel, flags, 0644);
+	fd = openat(r->fd, rel, flags, 0644);
 	return fd < 0 ? -errno : fd;
+}
+
+/* mkdir the last component of PATH in its parent, both resolved in the tree */
+static int mkdir_in(const struct root *r, char *path, mode_t mode)
+{
+	char *base = strrchr(path, '/');
+	int pfd, err = 0;
+
+	if (base) {
+		*base = '\0';
+		pfd = root_open_dirfd(r, path);
+		*base++ = '/';
+	} else {
+		pfd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
+		pfd = pfd < 0 ? -errno : pfd;
+		base = path;
+	}
+	if (pfd < 0)
+		return pfd;
+	if (mkdirat(pfd, base, mode) < 0 && errno != EEXIST)
+		err = -errno;
+	close(pfd);
+	return err;
+}
+
+int root_mkdirs(const struct root *r, const char *rel, mode_t mode)
+{
+	char path[256];
+	size_t len = strlen(rel);
+	int fd = root_open_dirfd(r, rel);
+
+	if (fd != -ENOENT)
+		return fd;
+	if (len >= sizeof(path))
+		return -ENAMETOOLONG;
+	memcpy(path, rel, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		int err;
+
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		err = mkdir_in(r, path, mode);
+		path[i] = i == len ? '\0' : '/';
+		if (err < 0)
+			return err;
+	}
+	return root_open_dirfd(r, path);
 }
 
 void root_close(struct root *r)
@@ -96,13 +185,28 @@ static int read_small(int fd, char *buf, size_t cap)
 	return err ? err : (int)len;
 }
 
+int root_read_beneath(const struct root *r, const char *rel, char *buf, size_t cap)
+{
+	struct open_how how = { .flags = OPEN_RO, .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	long fd;
+
+	if (cap == 0)
+		return -EINVAL;
+	fd = sys_openat2(r->fd, rel, &how);
+	if (fd == -ENOSYS || fd == -EPERM) {
+		fd = openat(r->fd, rel, OPEN_RO);
+		fd = fd < 0 ? -errno : fd;
+	}
+	return fd < 0 ? (int)fd : read_small((int)fd, buf, cap);
+}
+
 int root_read_at(int dirfd, const char *rel, char *buf, size_t cap)
 {
 	int fd;
 
 	if (cap == 0)
 		return -EINVAL;
-	fd = openat(dirfd, rel, OPEN_RO);
+	fd = openat(dirfd, rel, OPEN_RO | O_NOFOLLOW);
 	return fd < 0 ? -errno : read_small(fd, buf, cap);
 }
 
@@ -238,6 +342,8 @@ int root_file_contains(const struct root *r, const char *rel, const char *needle
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno != EAGAIN)
+			found = -errno;	/* an I/O error is not "not there" */
 		if (n <= 0)
 			break;
 		if ((seen += (size_t)n) > ROOT_FILE_MAX) {

@@ -7,17 +7,22 @@
  * return a length or 0 on success and a negative errno on failure; absence
  * (-ENOENT, -ENOTDIR, -ELOOP) is data for the caller, never fatal.
  * Opens use O_NONBLOCK so a FIFO or tty planted in a tree cannot hang us.
- * Under a root other than "/", links resolve inside it (openat2's
- * RESOLVE_IN_ROOT): an absolute link in a captured tree or in the real root
- * of the upgrade phase points into that tree, as after a chroot, never at
- * the files of the machine running us. The *_at functions take a directory
- * fd of the tree and resolve as openat does: sysfs links are relative.
+ * Links resolve inside the root (openat2's RESOLVE_IN_ROOT), for "/" too, so
+ * the real boot and a tree go through the same code: an absolute link or one
+ * climbing "../" in a captured tree, the real root of the upgrade phase or a
+ * state directory points into that tree, as after a chroot, never at the
+ * files of the machine running us. Without openat2 a write refuses every
+ * link on its path (-ELOOP); a read follows them as openat does.
+ * The *_at functions take a directory fd already resolved in the tree and
+ * never follow a link in their last component (sysfs attributes and EFI
+ * variables are never links): the link itself is the answer (-ELOOP).
  */
 #ifndef VFP_ROOTFS_H
 #define VFP_ROOTFS_H
 
 #include <stddef.h>
 #include <dirent.h>
+#include <sys/types.h>
 
 struct root {
 	int fd;			/* O_DIRECTORY fd of the root prefix */
@@ -27,12 +32,21 @@ struct root {
 
 int root_open(struct root *r, const char *path);
 void root_close(struct root *r);
-/* openat under the root; returns an fd or -errno */
+/* openat under the root (0644 when it creates); returns an fd or -errno */
 int root_openat(const struct root *r, const char *rel, int flags);
+/* mkdir -p under the root, every component resolved in it; a dirfd or -errno */
+int root_mkdirs(const struct root *r, const char *rel, mode_t mode);
 
 /* Read at most cap-1 bytes of a small file and NUL-terminate; returns length. */
 int root_read(const struct root *r, const char *rel, char *buf, size_t cap);
 int root_read_at(int dirfd, const char *rel, char *buf, size_t cap);
+/*
+ * root_read for sysfs, whose links are all relative: a link may not leave the
+ * root at all, not even to come back (-EXDEV for an absolute link or one
+ * climbing past the root), so a readlink of the same path walks the same
+ * files. Without openat2 it reads as openat does.
+ */
+int root_read_beneath(const struct root *r, const char *rel, char *buf, size_t cap);
 
 /* readlinkat, NUL-terminated; returns length. */
 int root_readlink_at(int dirfd, const char *rel, char *buf, size_t cap);

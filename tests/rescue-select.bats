@@ -160,6 +160,79 @@ file_hex() { od -An -tx1 "$1" | tr -d ' \n'; }
 	cmp "$BATS_TEST_TMPDIR/full" "$ROOT/boot/grub/grubenv"
 }
 
+@test "grub: a block that is full says there is no room for next_entry, and says where" {
+	grub_root
+	{ printf '# GRUB Environment Block\nbig='; printf 'x%.0s' $(seq 984); printf '\n'; printf '#%.0s' $(seq 10); } \
+		>"$ROOT/boot/grub/grubenv"
+	run -1 "$VFP" rescue --next-boot --root "$ROOT" --reason "display.headless failed"
+	[[ "$output" == *"no room for next_entry"* ]]
+}
+
+@test "grub: the one-shot first: a reason too long for the block is cut to fit, saying how much" {
+	grub_root
+	reason="$(printf 'display.headless failed: claimed %.0s0000:01:00.0 ' $(seq 1 60))"
+	run -0 "$VFP" rescue --next-boot --root "$ROOT" --reason "$reason"
+	[[ "$output" == *"reason is cut to fit"* ]]
+	run -0 grub_list
+	[[ "$output" == *"next_entry=vfio-preflight-rescue-$KVER"* ]]
+	[[ "$output" == *"saved_entry=gnulinux-advanced-x"* && "$output" == *'odd=a\b'* ]]
+	[[ "$output" =~ vfio_preflight_reason=display\.headless\ failed.*\ \[[0-9]+\ bytes\ cut\] ]]
+	[ "$(stat -c %s "$ROOT/boot/grub/grubenv")" = 1024 ]
+}
+
+@test "grub: no room for any reason: next_entry is set all the same, an older reason is gone" {
+	grub_root
+	run -0 "$VFP" rescue --next-boot --root "$ROOT" --reason "old reason"
+	run -0 "$VFP" rescue --clear --root "$ROOT"
+	GRUB_OLD="vfio_preflight_reason=old reason
+"
+	grub-editenv "$ROOT/boot/grub/grubenv" set vfio_preflight_reason="old reason"
+	# fill the block so that, without the old reason's line, next_entry's line
+	# fits with 10 bytes to spare and no cut reason does
+	free=$((1024 - $(sed -z 's/#*$//' "$ROOT/boot/grub/grubenv" | wc -c)))
+	entry="next_entry=vfio-preflight-rescue-$KVER"
+	fill=$((free + ${#GRUB_OLD} - 5 - ${#entry} - 1 - 10))
+	grub-editenv "$ROOT/boot/grub/grubenv" set "pad=$(printf 'p%.0s' $(seq "$fill"))"
+	run -0 "$VFP" rescue --next-boot --root "$ROOT" --reason "$(printf 'r%.0s' $(seq 400))"
+	[[ "$output" == *"no room for the reason"* ]]
+	run -0 grub_list
+	[[ "$output" == *"next_entry=vfio-preflight-rescue-$KVER"* ]]
+	[[ "$output" != *vfio_preflight_reason* ]]
+	[[ "$output" == *"pad=ppp"* && "$output" == *"saved_entry=gnulinux-advanced-x"* ]]
+}
+
+@test "grub: already set, or nothing to clear, is success on a file that cannot be written" {
+	grub_root
+	run -0 "$VFP" rescue --next-boot --root "$ROOT"
+	chattr +i "$ROOT/boot/grub/grubenv" 2>/dev/null || skip "no immutable flag here"
+	"$VFP" rescue --next-boot --root "$ROOT" >"$BATS_TEST_TMPDIR/set" 2>&1 || echo "rc $?" >>"$BATS_TEST_TMPDIR/set"
+	"$VFP" rescue --clear --root "$ROOT" >"$BATS_TEST_TMPDIR/clear" 2>&1 || echo "rc $?" >>"$BATS_TEST_TMPDIR/clear"
+	chattr -i "$ROOT/boot/grub/grubenv"
+	run -0 "$VFP" rescue --clear --root "$ROOT"
+	chattr +i "$ROOT/boot/grub/grubenv"
+	"$VFP" rescue --clear --root "$ROOT" >"$BATS_TEST_TMPDIR/none" 2>&1 || echo "rc $?" >>"$BATS_TEST_TMPDIR/none"
+	chattr -i "$ROOT/boot/grub/grubenv"
+	run cat "$BATS_TEST_TMPDIR/set"
+	[[ "$output" == *"(already set)" ]]
+	run cat "$BATS_TEST_TMPDIR/clear"
+	[[ "$output" == *"cannot open boot/grub/grubenv for writing: not permitted"*"rc 1" ]]
+	run cat "$BATS_TEST_TMPDIR/none"
+	[[ "$output" == *"no rescue one-shot set" ]]
+}
+
+@test "grub: two --next-boot at once both end right, the block whole" {
+	grub_root
+	for i in $(seq 1 10); do
+		"$VFP" rescue --next-boot --root "$ROOT" --reason "run $i a" >"$BATS_TEST_TMPDIR/a" 2>&1 &
+		"$VFP" rescue --next-boot --root "$ROOT" --reason "run $i b" >"$BATS_TEST_TMPDIR/b" 2>&1 &
+		wait %1 || { cat "$BATS_TEST_TMPDIR/a"; false; }
+		wait %2 || { cat "$BATS_TEST_TMPDIR/b"; false; }
+		run -0 grub_list
+		[[ "$output" == *"next_entry=vfio-preflight-rescue-$KVER"* ]]
+		[[ "$output" == *"saved_entry=gnulinux-advanced-x"* ]]
+	done
+}
+
 @test "grub: no rescue entry in grub.cfg: exit 1 with 'run update-grub'" {
 	grub_root
 	echo "menuentry 'Debian' {}" >"$ROOT/boot/grub/grub.cfg"
@@ -304,6 +377,50 @@ refused_on() {
 	[ ! -e "$EFIVARS/LoaderEntryOneShot-$GUID" ]
 	[ ! -e "$EFIVARS/VfioPreflightReason-$OWN" ]
 	run -0 "$VFP" rescue --clear --root "$ROOT"
+}
+
+@test "systemd-boot: a reason too long for the variable is cut to fit; no older reason stays" {
+	sdboot_root
+	mkdir -p "$ROOT/efi/loader/entries"
+	touch "$ROOT/efi/loader/entries/proxmox-$KVER-vfio-rescue.conf"
+	run -0 "$VFP" rescue --next-boot --root "$ROOT" --reason "an older fallback"
+	run -0 "$VFP" rescue --next-boot --root "$ROOT" --reason "$(printf 'claimed 0000:01:00.0 %.0s' $(seq 1 30))"
+	[[ "$output" == *"reason is cut to fit"* ]]
+	run -0 "$VFP" rescue --status --root "$ROOT"
+	[[ "$output" != *"an older fallback"* ]]
+	[[ "$output" =~ reason:\ claimed\ 0000:01:00\.0.*\[[0-9]+\ bytes\ cut\] ]]
+	# no reason at all: the older one goes too
+	run -0 "$VFP" rescue --next-boot --root "$ROOT"
+	[ ! -e "$EFIVARS/VfioPreflightReason-$OWN" ]
+}
+
+@test "systemd-boot: two --next-boot at once both end right (no 'error 17')" {
+	sdboot_root
+	mkdir -p "$ROOT/efi/loader/entries"
+	touch "$ROOT/efi/loader/entries/proxmox-$KVER-vfio-rescue.conf"
+	for i in $(seq 1 10); do
+		"$VFP" rescue --next-boot --root "$ROOT" --reason "same" >"$BATS_TEST_TMPDIR/a" 2>&1 &
+		"$VFP" rescue --next-boot --root "$ROOT" --reason "same" >"$BATS_TEST_TMPDIR/b" 2>&1 &
+		wait %1 || { cat "$BATS_TEST_TMPDIR/a"; false; }
+		wait %2 || { cat "$BATS_TEST_TMPDIR/b"; false; }
+		[ "$(file_hex "$EFIVARS/LoaderEntryOneShot-$GUID")" = "$(var_hex "proxmox-$KVER-vfio-rescue.conf")" ]
+		run -0 "$VFP" rescue --clear --root "$ROOT"
+	done
+}
+
+@test "systemd-boot: already set is success where the variables cannot be written" {
+	sdboot_root
+	mkdir -p "$ROOT/efi/loader/entries"
+	touch "$ROOT/efi/loader/entries/proxmox-$KVER-vfio-rescue.conf"
+	run -0 "$VFP" rescue --next-boot --root "$ROOT" --reason "why"
+	chattr +i "$EFIVARS" 2>/dev/null || skip "no immutable flag here"
+	"$VFP" rescue --next-boot --root "$ROOT" --reason "why" >"$BATS_TEST_TMPDIR/set" 2>&1 || echo "$?" >>"$BATS_TEST_TMPDIR/set"
+	"$VFP" rescue --clear --root "$ROOT" >"$BATS_TEST_TMPDIR/clear" 2>&1 || echo "rc $?" >>"$BATS_TEST_TMPDIR/clear"
+	chattr -i "$EFIVARS"
+	run cat "$BATS_TEST_TMPDIR/set"
+	[[ "$output" == *"(already set)" ]]
+	run cat "$BATS_TEST_TMPDIR/clear"
+	[[ "$output" == *"cannot delete VfioPreflightReason-$OWN"*"the rescue one-shot stays set"*"rc 1" ]]
 }
 
 @test "systemd-boot: --clear leaves someone else's one-shot alone" {

@@ -57,23 +57,33 @@ int efivar_open_dir(const struct root *r)
 int efivar_get(int dirfd, const char *name, char *buf, size_t cap)
 {
 	unsigned char raw[RAW_MAX];
-	int n = root_read_at(dirfd, name, (char *)raw, sizeof(raw)), i, k = 0;
+	int n = root_read_at(dirfd, name, (char *)raw, sizeof(raw));
 
+	if (n == 0)
+		return -ENOENT;	/* created, never written (a writer killed): efivarfs has no such variable */
 	if (n < 0)
 		return n;
+	return efivar_decode(raw, (size_t)n, buf, cap);
+}
+
+int efivar_decode(const unsigned char *raw, size_t n, char *buf, size_t cap)
+{
+	size_t i, k = 0;
+
 	if (n < 4 || cap == 0)
 		return -EINVAL;
-	for (i = 4; i + 1 < n && (size_t)k + 1 < cap; i += 2)
+	for (i = 4; i + 1 < n && k + 1 < cap; i += 2)
 		buf[k++] = raw[i + 1] || raw[i] > 0x7f ? '?' : (char)raw[i];
 	while (k > 0 && buf[k - 1] == '\0')
 		k--;
 	buf[k] = '\0';
-	return k;
+	return (int)k;
 }
 
 static void clear_immutable(int dirfd, const char *name)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags;
+	/* O_NOFOLLOW: a link planted in efivars/ must not unprotect a file elsewhere */
+	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC), flags;
 
 	if (fd < 0)
 		return;
@@ -86,14 +96,14 @@ static void clear_immutable(int dirfd, const char *name)
 
 int efivar_set(int dirfd, const char *name, const char *value)
 {
-	unsigned char want[4 + 2 * 256], have[RAW_MAX];
+	unsigned char want[4 + 2 * (EFIVAR_STR_MAX + 1)], have[RAW_MAX];
 	size_t len = 0;
 	int n, fd;
 
 	if (value) {
 		size_t vl = strlen(value);
 
-		if (vl > 255)
+		if (vl > EFIVAR_STR_MAX)
 			return -ENAMETOOLONG;
 		memset(want, 0, sizeof(want));
 		want[0] = 7;
@@ -111,7 +121,12 @@ int efivar_set(int dirfd, const char *name, const char *value)
 		return -errno;
 	if (!value)
 		return 1;
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST) {
+		/* another writer got there first: right if it wrote the same */
+		n = root_read_at(dirfd, name, (char *)have, sizeof(have));
+		return n == (int)len && !memcmp(have, want, len) ? 0 : -EEXIST;
+	}
 	if (fd < 0)
 		return -errno;
 	n = (int)write(fd, want, len);

@@ -33,7 +33,16 @@ int efivar_open_dir(const struct root *r);
  */
 int efivar_get(int dirfd, const char *name, char *buf, size_t cap);
 
-/* Set a string variable (value) or delete it (NULL): 1 changed, 0 already so. */
+/* The string of a variable's raw content (attributes + UTF-16LE), as efivar_get. */
+int efivar_decode(const unsigned char *raw, size_t n, char *buf, size_t cap);
+
+/*
+ * Set a string variable (value, at most EFIVAR_STR_MAX characters) or delete
+ * it (NULL): 1 changed, 0 already so. The old one is deleted before the new
+ * one is created, so a writer killed half-way leaves it absent or complete
+ * (an empty file, created and never written, is no variable in efivarfs).
+ */
+#define EFIVAR_STR_MAX 255
 int efivar_set(int dirfd, const char *name, const char *value);
 
 #endif

@@ -100,8 +100,9 @@ static int visit(const struct root *r, const char *dev, esp_cb cb, void *ctx)
 {
 	int fd, stop;
 
-	mkdirat(r->fd, "run/vfio-preflight", 0755);
-	mkdirat(r->fd, MNT, 0700);
+	if ((fd = root_mkdirs(r, MNT, 0700)) < 0)
+		return fd;
+	close(fd);
 	if (mount(dev, "/" MNT, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return -errno;
 	fd = root_open_dirfd(r, MNT);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,36 +153,67 @@ static int read_block(int fd, char *blk)
 	return grubenv_check(blk, (size_t)got);
 }
 
-int grubenv_read(int dirfd, const char *rel, char *blk)
+int grubenv_read(const struct root *r, const char *rel, char *blk)
 {
-	int fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err;
+	int fd = root_openat(r, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	err = read_block(fd, blk);
 	close(fd);
 	return err;
 }
 
-int grubenv_update(int dirfd, const char *rel, const char *const *kv, int n)
+/* the write-open, or a read-only one where that is refused: editing may find nothing to do */
+static int open_rw(const struct root *r, const char *rel, int *werr)
+{
+	int fd = root_openat(r, rel, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	*werr = 0;
+	if (fd == -EROFS || fd == -EACCES || fd == -EPERM) {
+		*werr = fd;
+		fd = root_openat(r, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	}
+	return fd;
+}
+
+int grubenv_update(const struct root *r, const char *rel, const char *const *kv, int n,
+		   enum grubenv_step *step)
 {
 	char blk[GRUBENV_SIZE];
-	int fd, err, i;
+	int fd, err, werr, i;
+	ssize_t w;
 
-	fd = openat(dirfd, rel, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	*step = GRUBENV_OPEN;
+	fd = open_rw(r, rel, &werr);
 	if (fd < 0) {
-		for (i = 0; errno == ENOENT && i < n && !kv[2 * i + 1]; i++)
+		for (i = 0; fd == -ENOENT && i < n && !kv[2 * i + 1]; i++)
 			;
-		return i == n ? 0 : -errno;
+		return i == n ? 0 : fd;
 	}
-	err = read_block(fd, blk);
-	if (!err)
+	/* two writers (a boot script and an admin) take turns: neither edit is lost */
+	*step = GRUBENV_LOCK;
+	err = flock(fd, LOCK_EX) < 0 ? -errno : 0;
+	if (!err) {
+		*step = GRUBENV_READ;
+		err = read_block(fd, blk);
+	}
+	if (!err) {
+		*step = GRUBENV_EDIT;
 		err = grubenv_edit(blk, kv, n);
-	if (err == 1) {
-		if (pwrite(fd, blk, GRUBENV_SIZE, 0) != GRUBENV_SIZE)
-			err = errno ? -errno : -EIO;
-		else if (fsync(fd) < 0)
+	}
+	if (err == 1 && werr) {
+		*step = GRUBENV_OPEN;
+		err = werr;
+	} else if (err == 1) {
+		*step = GRUBENV_WRITE;
+		w = pwrite(fd, blk, GRUBENV_SIZE, 0);
+		if (w != GRUBENV_SIZE) {
+			err = w < 0 ? -errno : -EIO;
+		} else if (fsync(fd) < 0) {
+			*step = GRUBENV_SYNC;
 			err = -errno;
+		}
 	}
 	close(fd);
 	return err;

@@ -17,6 +17,8 @@
 #ifndef VFP_GRUBENV_H
 #define VFP_GRUBENV_H
 
+#include "rootfs.h"
+
 #include <stddef.h>
 
 #define GRUBENV_SIZE 1024
@@ -34,14 +36,27 @@ int grubenv_get(const char *blk, const char *name, char *val, size_t cap);
  */
 int grubenv_edit(char *blk, const char *const *kv, int n);
 
-/* Read and check DIRFD/REL; 0 or -errno. */
-int grubenv_read(int dirfd, const char *rel, char *blk);
+/* Read and check REL under the root (links resolve inside it); 0 or -errno. */
+int grubenv_read(const struct root *r, const char *rel, char *blk);
+
+/* where grubenv_update stopped, for a message that says what happened */
+enum grubenv_step {
+	GRUBENV_OPEN,	/* nothing read: the file could not be opened (for writing) */
+	GRUBENV_LOCK,	/* nothing read */
+	GRUBENV_READ,	/* the block is not valid or cannot be read */
+	GRUBENV_EDIT,	/* the result does not fit (-ENOSPC); the file is unchanged */
+	GRUBENV_WRITE,	/* the write failed: the file is unchanged (one pwrite of the block) */
+	GRUBENV_SYNC,	/* written, but fsync failed: it may not be on disk */
+};
 
 /*
- * grubenv_edit on the file DIRFD/REL: checked first, left alone when already
- * right (0), else rewritten with one write of GRUBENV_SIZE bytes and fsync
- * (1). A missing file is -ENOENT when setting, 0 when only unsetting.
+ * grubenv_edit on the file REL under the root, under an exclusive flock so
+ * two writers take turns: checked first, left alone when already right (0,
+ * also on a read-only file system), else rewritten with one write of
+ * GRUBENV_SIZE bytes and fsync (1). A missing file is -ENOENT when setting,
+ * 0 when only unsetting. On failure *step says how far it got.
  */
-int grubenv_update(int dirfd, const char *rel, const char *const *kv, int n);
+int grubenv_update(const struct root *r, const char *rel, const char *const *kv, int n,
+		   enum grubenv_step *step);
 
 #endif
