@@ -22,6 +22,8 @@ fuzz() {
 @test "fuzz: the modprobe.d reader and parser" { fuzz modprobe; }
 @test "fuzz: vfio-pci's option string: kmod's command-line reading, the kernel's parse_args" { fuzz kparams; }
 @test "fuzz: GRUB environment blocks: read, checked, edited, still valid" { fuzz grubenv; }
+@test "fuzz: the EFI variable decoder (attributes + UTF-16LE): terminated, ASCII only" { fuzz efivar; }
+@test "fuzz: the /proc/mounts reader: the mount found holds the path" { fuzz mounts; }
 @test "fuzz: the message formatter prints what snprintf prints, and cuts cleanly" { fuzz format; }
 @test "fuzz: qemu-server VM configs and pci.cfg mappings, line by line" { fuzz pveconf; }
 @test "fuzz: the saved boot state (env files), the login message and the node_exporter metrics" { fuzz bootstate; }
