@@ -32,6 +32,6 @@ fuzz() {
 @test "fuzz: the configuration parser: data, never code; its output parses back the same" { fuzz config; }
 @test "fuzz: the JSON writer: valid JSON in well-formed UTF-8 for any bytes, strings decode back" { fuzz json; }
 @test "fuzz: the env writer: what dash sources back is each value byte for byte" { fuzz envwriter; }
-@test "fuzz: the snapshot reader: any stored snapshot gives the upgrade checks and valid JSON" { fuzz snapshot; }
+@test "fuzz: the snapshot and /etc/default/grub readers: any stored snapshot or grub file gives the upgrade checks and valid JSON" { fuzz snapshot; }
 @test "fuzz: the ACPI DMAR parser (RMRRs, device scopes, paths)" { fuzz dmar; }
 @test "fuzz: the /proc/iomem, /proc/cpuinfo and sysfs resource parsers" { fuzz platform; }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: the snapshot reader. The input is the snapshot the
- * hook stored in the image (/etc/vfio-preflight/snapshot); the upgrade
- * phase reads it against a real root, runs its checks and renders the
- * report, which must be valid JSON in well-formed UTF-8 (json_check.h)
- * with one result per upgrade row of the check table.
+ * libFuzzer target: the snapshot reader and the /etc/default/grub reader.
+ * The first byte picks which file the rest is: even, the snapshot the hook
+ * stored in the image (/etc/vfio-preflight/snapshot); odd, the real root's
+ * /etc/default/grub, compared against a fixed snapshot. The upgrade phase
+ * reads both, runs its checks and renders the report, which must be valid
+ * JSON in well-formed UTF-8 (json_check.h) with one result per upgrade row
+ * of the check table.
  */
 #include "json_check.h"
 #include "checks.h"
@@ -23,6 +25,7 @@ static char dir[64], image_path[96], root_path[96];	/* a struct root keeps its p
 static struct root image, rootmnt;
 static int out_fd = -1;
 static unsigned char got[1 << 20];
+static const char default_grub[] = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n";
 
 static void put(const char *rel, const void *s, size_t n)
 {
@@ -61,7 +64,6 @@ static void setup(void)
 	put("image/proc/cmdline", "root=/dev/sda1 intel_iommu=on iommu=pt\n", 39);
 	put("image/proc/sys/kernel/osrelease", "6.8.12-4-pve\n", 13);
 	put("root/etc/modprobe.d/vfio.conf", "options vfio-pci ids=10de:2204,10de:1aef\nsoftdep nouveau pre: vfio-pci\n", 71);
-	put("root/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", 58);
 	snprintf(image_path, sizeof(image_path), "%s/image", dir);
 	snprintf(root_path, sizeof(root_path), "%s/root", dir);
 	if (root_open(&image, image_path) < 0 || root_open(&rootmnt, root_path) < 0)
@@ -81,7 +83,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!dir[0])
 		setup();
-	put("image/etc/vfio-preflight/snapshot", data, size);
+	if (size > 0 && (data[0] & 1)) {
+		static const char snap[] = "# vfio-preflight snapshot: vfio-relevant boot configuration\n"
+					   "cmdline: quiet intel_iommu=on iommu=pt\n";
+
+		put("image/etc/vfio-preflight/snapshot", snap, sizeof(snap) - 1);
+		put("root/etc/default/grub", data + 1, size - 1);
+	} else {
+		put("image/etc/vfio-preflight/snapshot", data + !!size, size - !!size);
+		put("root/etc/default/grub", default_grub, sizeof(default_grub) - 1);
+	}
 	if (host_load(&h, &image, &opt) < 0 || report_run(&h, &rep) < 0)
 		abort();	/* a bad snapshot is an input problem, never an internal error */
 	for (size_t i = 0; i < check_count; i++)
