@@ -506,7 +506,9 @@ static int on_root(int argc, char **argv, int (*fn)(const struct options *, cons
 
 	if (ret != EXIT_OK)
 		return ret;
-	o.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	/* boot writes no terminal: no isatty to ask */
+	o.color = strcmp(o.command, "boot") && !o.no_color && !o.json && isatty(STDOUT_FILENO) &&
+		  !getenv("NO_COLOR");
 	ret = fn(&o, &r);
 	root_close(&r);
 	return ret;
