@@ -70,13 +70,12 @@ static void load_kernel_release(struct host *h)
 	}
 }
 
+/* the buffer on the stack: through malloc it costs klibc an mmap and a munmap */
 static int load_cmdline(struct host *h)
 {
-	char *buf = malloc(CMDLINE_MAX + 1);
+	char buf[CMDLINE_MAX + 1];
 	int n, err;
 
-	if (!buf)
-		return -ENOMEM;
 	n = root_read(h->root, "proc/cmdline", buf, CMDLINE_MAX + 1);
 	if (n < 0) {
 		diag_add(&h->diag, "/proc/cmdline: %s; command line treated as empty", ERR_TEXT(-n));
@@ -90,7 +89,6 @@ static int load_cmdline(struct host *h)
 	err = cmdline_parse(&h->cmdline, buf);
 	if (!err && !(h->cmdline_raw = strdup(buf)))
 		err = -ENOMEM;
-	free(buf);
 	if (!err && h->cmdline.dropped)
 		diag_add(&h->diag, "/proc/cmdline has more than %d parameters; %d ignored",
 			 CMDLINE_MAX_PARAMS, h->cmdline.dropped);
