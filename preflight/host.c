@@ -110,9 +110,11 @@ static void load_iommu(struct host *h)
 	const struct mod_directive *md;
 	int ir;
 
-	h->acpi = root_exists(h->root, "sys/firmware/acpi/tables") ? TRI_YES : TRI_UNKNOWN;
 	h->has_dmar = root_exists(h->root, "sys/firmware/acpi/tables/DMAR");
 	h->has_ivrs = root_exists(h->root, "sys/firmware/acpi/tables/IVRS");
+	/* either table says the directory is there: probe it only without both */
+	h->acpi = h->has_dmar || h->has_ivrs || root_exists(h->root, "sys/firmware/acpi/tables") ?
+		  TRI_YES : TRI_UNKNOWN;
 
 	if ((dir = root_opendir(h->root, "sys/kernel/iommu_groups"))) {
 		while ((de = readdir(dir)))
