@@ -105,13 +105,18 @@ static int conf_file_cmp(const void *a, const void *b)
 	return strcmp(((const struct conf_file *)a)->name, ((const struct conf_file *)b)->name);
 }
 
-/* Gather .conf names, first directory wins for a given name. */
-static size_t collect_files(const struct root *r, struct conf_file *out, size_t max, struct diag *dg)
+/*
+ * Gather .conf names, first directory wins for a given name: n, or -ENOMEM.
+ * The array grows as needed: all MODCONF_MAX_FILES at once (80 KB) would
+ * go through klibc's mmap and munmap on every boot for a handful of files.
+ */
+static long collect_files(const struct root *r, struct conf_file **outp, size_t max, struct diag *dg)
 {
 	long version = kmod_version(r);
 	const char *const *conf_dirs = conf_dirs_for(version);
 	bool alias_too = version < 33;	/* kmod 33 stopped reading *.alias */
-	size_t n = 0;
+	struct conf_file *out = NULL;
+	size_t n = 0, cap = 0;
 
 	for (int i = 0; conf_dirs[i]; i++) {
 		DIR *dir = root_opendir(r, conf_dirs[i]);
@@ -137,6 +142,18 @@ static size_t collect_files(const struct root *r, struct conf_file *out, size_t 
 				diag_add(dg, "more than %zu modprobe.d files; the rest ignored", max);
 				break;
 			}
+			if (n == cap) {
+				size_t c = cap ? cap * 2 : 16;
+				struct conf_file *v = realloc(out, (c < max ? c : max) * sizeof(*out));
+
+				if (!v) {
+					closedir(dir);
+					free(out);
+					return -ENOMEM;
+				}
+				out = v;
+				cap = c < max ? c : max;
+			}
 			memcpy(out[n].name, de->d_name, strlen(de->d_name) + 1);
 			str_fmt(out[n].path, sizeof(out[n].path), "%s/%.*s", conf_dirs[i],
 				 (int)sizeof(out[n].name) - 1, out[n].name);
@@ -144,8 +161,10 @@ static size_t collect_files(const struct root *r, struct conf_file *out, size_t 
 		}
 		closedir(dir);
 	}
-	qsort(out, n, sizeof(*out), conf_file_cmp);
-	return n;
+	if (n)
+		qsort(out, n, sizeof(*out), conf_file_cmp);
+	*outp = out;
+	return (long)n;
 }
 
 static void bad_line(struct parse_ctx *pc, unsigned line, const char *why)
@@ -339,21 +358,22 @@ static int on_line(void *ctx, char *line, size_t len, unsigned lineno, int trunc
 
 int modconf_load(struct modconf *mc, const struct root *r, struct diag *dg)
 {
-	struct conf_file *files = calloc(MODCONF_MAX_FILES, sizeof(*files));
+	struct conf_file *files = NULL;
 	struct parse_ctx *pc = calloc(1, sizeof(*pc));
-	size_t n;
+	long n;
 	int ret = 0;
 
 	memset(mc, 0, sizeof(*mc));
-	if (!files || !pc) {
-		free(files);
-		free(pc);
+	if (!pc)
 		return -ENOMEM;
+	n = collect_files(r, &files, MODCONF_MAX_FILES, dg);
+	if (n < 0) {
+		free(pc);
+		return (int)n;
 	}
-	n = collect_files(r, files, MODCONF_MAX_FILES, dg);
 	pc->mc = mc;
 	pc->dg = dg;
-	for (size_t i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		int err;
 
 		mc->files[i] = malloc(strlen(files[i].path) + 2);
