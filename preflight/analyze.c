@@ -185,7 +185,8 @@ static void read_domain_type(struct host *h)
 		str_fmt(h->domain_type, sizeof(h->domain_type), "%s", str_trim(buf));
 }
 
-/* what modules.alias is asked about: claimed functions vfio-pci does not hold yet, and claimed displays */
+/* what modules.alias is asked about: claimed functions vfio-pci does not hold yet, and claimed
+ * displays */
 static int alias_wanted(const struct pci_func *d)
 {
 	return d->claim != CLAIM_NONE && (!modname_eq(d->driver, "vfio_pci") || pci_is_display(d));
@@ -204,7 +205,8 @@ int host_analyze(struct host *h)
 	 * (radeon cannot take a Navi card), but not what races vfio-pci.
 	 */
 	if (h->phase != PHASE_UPGRADE && h->n_claimed &&
-	    (err = modalias_scan(h->root, h->kernel_release, &h->pci, alias_wanted, &h->aliases, &h->diag)) < 0)
+	    (err = modalias_scan(h->root, h->kernel_release, &h->pci, alias_wanted, &h->aliases,
+				 &h->diag)) < 0)
 		diag_add(&h->diag, "modules.alias: %s", ERR_TEXT(err));
 	if (index_groups(h) < 0)
 		return -ENOMEM;

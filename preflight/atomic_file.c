@@ -33,7 +33,7 @@ int atomic_write(const struct root *r, const char *dir, bool create, const char 
 		return -ENAMETOOLONG;
 	if ((dfd = open_dir(r, dir, create)) < 0)
 		return dfd;
-	unlinkat(dfd, tmp, 0);	/* left by a writer that was killed */
+	unlinkat(dfd, tmp, 0); /* left by a writer that was killed */
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err = -errno;
@@ -52,7 +52,7 @@ int atomic_write(const struct root *r, const char *dir, bool create, const char 
 	if (err)
 		unlinkat(dfd, tmp, 0);
 	else
-		fsync(dfd);	/* the rename itself survives a crash */
+		fsync(dfd); /* the rename itself survives a crash */
 	close(dfd);
 	return err;
 }

@@ -12,14 +12,15 @@
 #include <string.h>
 
 /* what init-premount logs on a rescue boot that a fallback chose */
-#define RESCUE_RECORD "vfio-preflight: fallback: rescue boot (vfio_preflight.rescue=1): "
+#define RESCUE_RECORD  "vfio-preflight: fallback: rescue boot (vfio_preflight.rescue=1): "
 #define RESCUE_BECAUSE "the previous boot fell back because "
 
 int env_value(const char *buf, const char *key, char *out, size_t cap)
 {
 	size_t klen = strlen(key), n = 0;
 
-	for (const char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (const char *line = buf; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		const char *p;
 
 		if (strncmp(line, key, klen) || line[klen] != '=' || line[klen + 1] != '\'')
@@ -68,7 +69,8 @@ static int rescue_record(void *ctx, char *line, size_t len, unsigned lineno, int
 
 	(void)len, (void)lineno, (void)truncated;
 	if (at && (why = strstr(at, RESCUE_BECAUSE)))
-		str_fmt(s->rescue_reason, sizeof(s->rescue_reason), "%s", why + strlen(RESCUE_BECAUSE));
+		str_fmt(s->rescue_reason, sizeof(s->rescue_reason), "%s",
+			why + strlen(RESCUE_BECAUSE));
 	return 0;
 }
 
@@ -81,7 +83,8 @@ struct fail_ctx {
 static int fail_line(void *ctx, char *line, size_t len, unsigned lineno, int truncated)
 {
 	struct fail_ctx *f = ctx;
-	bool fail = !strncmp(line, "FAIL  ", 6), fix = f->last_fail && line[0] == ' ' && strstr(line, "fix: ");
+	bool fail = !strncmp(line, "FAIL  ", 6),
+	     fix = f->last_fail && line[0] == ' ' && strstr(line, "fix: ");
 
 	(void)len, (void)lineno, (void)truncated;
 	if (fail || fix)

@@ -18,28 +18,28 @@
 #include "out.h"
 #include "rootfs.h"
 
-#define BOOT_PHASES 3		/* predict, verify, upgrade */
+#define BOOT_PHASES	3 /* predict, verify, upgrade */
 #define BOOT_STATE_TEXT 1024
 
 struct phase_state {
-	const char *name;		/* "predict" */
-	bool present;			/* STATE/<name>.env was read */
-	char verdict[8];		/* "pass" "warn" "fail" */
+	const char *name; /* "predict" */
+	bool present;	  /* STATE/<name>.env was read */
+	char verdict[8];  /* "pass" "warn" "fail" */
 	bool headless;
-	char checks[BOOT_STATE_TEXT];	/* "id=level id=level ..." */
-	char failed[BOOT_STATE_TEXT];	/* "id id ..." */
+	char checks[BOOT_STATE_TEXT]; /* "id=level id=level ..." */
+	char failed[BOOT_STATE_TEXT]; /* "id id ..." */
 };
 
 struct boot_state {
-	const char *state_dir;			/* relative to the root, for messages */
+	const char *state_dir; /* relative to the root, for messages */
 	struct phase_state phase[BOOT_PHASES];
-	bool fell_back;				/* STATE/fallback exists */
-	char fallback_mode[16];			/* its first word: auto reboot inplace off */
+	bool fell_back;		/* STATE/fallback exists */
+	char fallback_mode[16]; /* its first word: auto reboot inplace off */
 	char fallback_reason[BOOT_STATE_TEXT];
-	bool rescue_boot;			/* vfio_preflight.rescue=1 */
-	char rescue_reason[BOOT_STATE_TEXT];	/* from the kernel ring, "" when none */
-	char fail_lines[2 * BOOT_STATE_TEXT];	/* FAIL lines + fixes of predict.txt */
-	long boot_time;				/* btime of proc/stat, -1 unknown */
+	bool rescue_boot;		      /* vfio_preflight.rescue=1 */
+	char rescue_reason[BOOT_STATE_TEXT];  /* from the kernel ring, "" when none */
+	char fail_lines[2 * BOOT_STATE_TEXT]; /* FAIL lines + fixes of predict.txt */
+	long boot_time;			      /* btime of proc/stat, -1 unknown */
 };
 
 /* Reads everything; returns 0 (absence is data) or -ENOMEM. */

@@ -21,7 +21,8 @@
 /* vfio-pci will remove the framebuffer from d's BARs when it binds d */
 static bool vfio_evicts(const struct host *h, const struct pci_func *d)
 {
-	return pci_class16(d) == PCI_CLASS_DISPLAY_VGA && kver_at_least(h->kernel_release, 6, 0) != 0;
+	return pci_class16(d) == PCI_CLASS_DISPLAY_VGA &&
+	       kver_at_least(h->kernel_release, 6, 0) != 0;
 }
 
 /* the parameter that keeps this framebuffer from being registered at all */
@@ -31,7 +32,8 @@ static const char *fb_fix(const struct fb_region *f)
 		return "video=efifb:off";
 	if (str_starts(f->name, "vesafb") || str_starts(f->name, "vesa-framebuffer"))
 		return "video=vesafb:off";
-	/* BOOTFB, simple-framebuffer, simpledrm: sysfb registered it; video=efifb:off does nothing there */
+	/* BOOTFB, simple-framebuffer, simpledrm: sysfb registered it; video=efifb:off does nothing
+	 * there */
 	return "initcall_blacklist=sysfb_init";
 }
 
@@ -82,7 +84,8 @@ void check_display_framebuffer(const struct host *h, struct check_result *r)
 		return;
 	}
 	if (h->fbs.status < 0) {
-		result_set(r, LEVEL_NOTE, "/proc/iomem: %s: framebuffers not checked", ERR_TEXT(h->fbs.status));
+		result_set(r, LEVEL_NOTE, "/proc/iomem: %s: framebuffers not checked",
+			   ERR_TEXT(h->fbs.status));
 		result_hint(r, "run vfio-preflight as root");
 		return;
 	}
@@ -98,20 +101,26 @@ void check_display_framebuffer(const struct host *h, struct check_result *r)
 			l = LEVEL_WARN;
 			why = "vfio-pci removes it once it binds the device (see vfio.binding)";
 		} else {
-			why = evicts ? "vfio-pci did not remove it" : pci_class16(o.dev) != PCI_CLASS_DISPLAY_VGA ?
-			      "vfio-pci removes framebuffers of VGA-class devices only" :
-			      "this kernel predates vfio-pci's framebuffer removal (6.0)";
+			why = evicts ? "vfio-pci did not remove it"
+			      : pci_class16(o.dev) != PCI_CLASS_DISPLAY_VGA
+				      ? "vfio-pci removes framebuffers of VGA-class devices only"
+				      : "this kernel predates vfio-pci's framebuffer removal (6.0)";
 		}
-		result_set(r, l, "firmware framebuffer %s [mem 0x%lx-0x%lx] is in BAR %u of %s; %s%s", o.fb->name,
-			   (unsigned long)o.fb->start, (unsigned long)o.fb->end, o.bar,
+		result_set(r, l,
+			   "firmware framebuffer %s [mem 0x%lx-0x%lx] is in BAR %u of %s; %s%s",
+			   o.fb->name, (unsigned long)o.fb->start, (unsigned long)o.fb->end, o.bar,
 			   dev_label(o.dev, label, sizeof(label)), why,
-			   l == LEVEL_PASS ? "" : ": a VM start fails with \"BAR N: can't reserve [mem ...]\"");
+			   l == LEVEL_PASS
+				   ? ""
+				   : ": a VM start fails with \"BAR N: can't reserve [mem ...]\"");
 		if (l != LEVEL_PASS)
 			fix_hint(h, r, o.fb);
 		return;
 	}
 	if (h->fbs.n)
-		result_set(r, LEVEL_PASS, "no firmware framebuffer in a claimed BAR (%s is elsewhere)", h->fbs.v[0].name);
+		result_set(r, LEVEL_PASS,
+			   "no firmware framebuffer in a claimed BAR (%s is elsewhere)",
+			   h->fbs.v[0].name);
 	else
 		result_set(r, LEVEL_PASS, "no firmware framebuffer in /proc/iomem");
 }

@@ -31,7 +31,8 @@ void check_input(const struct host *h, struct check_result *r)
 	char buf[ITEMS_LEN];
 
 	if (!h->diag.total) {
-		result_set(r, LEVEL_PASS, "all inputs read cleanly (%zu PCI functions, %zu modprobe.d files%s)",
+		result_set(r, LEVEL_PASS,
+			   "all inputs read cleanly (%zu PCI functions, %zu modprobe.d files%s)",
 			   h->pci.n, h->modconf.nfiles, text_fallback(h));
 		return;
 	}
@@ -39,7 +40,7 @@ void check_input(const struct host *h, struct check_result *r)
 	for (unsigned i = 0; i < h->diag.n; i++)
 		items_add(&il, "%s", h->diag.msg[i]);
 	il.omitted += h->diag.total - h->diag.n;
-	result_set(r, LEVEL_WARN, "ignored %u input problem%s: %s", h->diag.total, h->diag.total == 1 ? "" : "s",
-		   items_end(&il));
+	result_set(r, LEVEL_WARN, "ignored %u input problem%s: %s", h->diag.total,
+		   h->diag.total == 1 ? "" : "s", items_end(&il));
 	result_hint(r, "fix or remove what is named; the other checks ran without it");
 }

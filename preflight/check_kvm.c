@@ -29,21 +29,26 @@ void check_kvm_available(const struct host *h, struct check_result *r)
 
 	if (c->status < 0 || (!c->vmx && !c->svm)) {
 		result_set(r, c->status < 0 ? LEVEL_NOTE : LEVEL_FAIL, "%s: no KVM guest can start",
-			   c->status < 0 ? "/proc/cpuinfo unreadable" : "no vmx or svm flag in /proc/cpuinfo");
+			   c->status < 0 ? "/proc/cpuinfo unreadable"
+					 : "no vmx or svm flag in /proc/cpuinfo");
 		result_hint(r, "enable %s in the firmware setup, then reboot", virt_switch(h));
 		return;
 	}
 	if (h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY) {
-		result_set(r, LEVEL_NOTE, "the CPU has %s; %s and /dev/kvm come after the switch to the real root",
+		result_set(r, LEVEL_NOTE,
+			   "the CPU has %s; %s and /dev/kvm come after the switch to the real root",
 			   flag, module_names[mod]);
 		result_hint(r, "run 'vfio-preflight check' on the running host");
 		return;
 	}
 	if (!c->dev_kvm) {
-		result_set(r, LEVEL_FAIL, "the CPU has %s, but /dev/kvm is missing (%s %s)", flag, module_names[mod],
+		result_set(r, LEVEL_FAIL, "the CPU has %s, but /dev/kvm is missing (%s %s)", flag,
+			   module_names[mod],
 			   h->mod[mod] == MOD_MISSING ? "is not in this kernel" : "is not loaded");
-		result_hint(r, "modprobe %s; if dmesg says \"disabled by bios\", enable %s in the firmware setup",
-			    module_names[mod], virt_switch(h));
+		result_hint(
+			r,
+			"modprobe %s; if dmesg says \"disabled by bios\", enable %s in the firmware setup",
+			module_names[mod], virt_switch(h));
 		return;
 	}
 	result_set(r, LEVEL_PASS, "%s on, /dev/kvm present", flag);

@@ -24,7 +24,9 @@ void check_modules_unknown(const struct host *h, struct check_result *r)
 		return;
 	}
 	if (!ml->have_dep) {
-		result_set(r, LEVEL_NOTE, "no modules.dep for kernel %s: %u listed modules not checked", kver, ml->n);
+		result_set(r, LEVEL_NOTE,
+			   "no modules.dep for kernel %s: %u listed modules not checked", kver,
+			   ml->n);
 		result_hint(r, "run depmod -a %s", h->kernel_release);
 		return;
 	}
@@ -44,8 +46,12 @@ void check_modules_unknown(const struct host *h, struct check_result *r)
 		return;
 	}
 	result_set(r, LEVEL_WARN, "kernel %s has no module %s%s%s%s", kver, items_end(&missing),
-		   virqfd && kver_at_least(h->kernel_release, 6, 2) == 1 ? "; vfio_virqfd was merged into vfio in Linux 6.2" : "",
-		   systemd ? "; systemd-modules-load logs \"Failed to find module\" every boot" : "",
+		   virqfd && kver_at_least(h->kernel_release, 6, 2) == 1
+			   ? "; vfio_virqfd was merged into vfio in Linux 6.2"
+			   : "",
+		   systemd ? "; systemd-modules-load logs \"Failed to find module\" every boot"
+			   : "",
 		   initramfs ? "; the initramfs's modprobe reports it every boot" : "");
-	result_hint(r, "delete the lines named%s", initramfs ? ", then run update-initramfs -u -k all" : "");
+	result_hint(r, "delete the lines named%s",
+		    initramfs ? ", then run update-initramfs -u -k all" : "");
 }

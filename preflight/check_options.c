@@ -29,14 +29,19 @@ static void refused(const struct host *h, struct check_result *r)
 		str_fmt(word, sizeof(word), "%s=%.80s", l->bad_param, l->bad_val);
 	else
 		str_fmt(word, sizeof(word), "%s", l->bad_param);
-	result_set(r, LEVEL_FAIL, "vfio-pci will not load: '%s' (%s) %s; the kernel refuses the module "
-		   "(%s), so no device is claimed", word, where, l->why, l->err == -ENOSPC ? "-ENOSPC" : "-EINVAL");
+	result_set(r, LEVEL_FAIL,
+		   "vfio-pci will not load: '%s' (%s) %s; the kernel refuses the module "
+		   "(%s), so no device is claimed",
+		   word, where, l->why, l->err == -ENOSPC ? "-ENOSPC" : "-EINVAL");
 	if (cmdline)
-		result_hint(r, "fix or remove vfio-pci.%s on the kernel command line: %s", l->bad_param,
-			    host_cmdline_file_hint(h));
+		result_hint(r, "fix or remove vfio-pci.%s on the kernel command line: %s",
+			    l->bad_param, host_cmdline_file_hint(h));
 	else if (!strcmp(l->bad_param, "ids"))
-		result_hint(r, "write it as ids=VENDOR:DEVICE,... (e.g. ids=10de:2204,10de:1aef) in %s, "
-			    "then run update-initramfs -u -k all", where);
+		result_hint(
+			r,
+			"write it as ids=VENDOR:DEVICE,... (e.g. ids=10de:2204,10de:1aef) in %s, "
+			"then run update-initramfs -u -k all",
+			where);
 	else
 		result_hint(r, "write %s=1 or %s=0 in %s, then run update-initramfs -u -k all",
 			    l->bad_param, l->bad_param, where);
@@ -56,13 +61,17 @@ void check_vfio_options(const struct host *h, struct check_result *r)
 	}
 	if (vo->builtin) {
 		if (vo->opts.len) {
-			result_set(r, LEVEL_WARN, "vfio-pci is built into this kernel: the options in modprobe.d "
-				   "never reach it ('%.200s')", vo->opts.text);
-			result_hint(r, "put them on the kernel command line as vfio-pci.NAME=VALUE: %s",
-				    host_cmdline_file_hint(h));
+			result_set(r, LEVEL_WARN,
+				   "vfio-pci is built into this kernel: the options in modprobe.d "
+				   "never reach it ('%.200s')",
+				   vo->opts.text);
+			result_hint(
+				r, "put them on the kernel command line as vfio-pci.NAME=VALUE: %s",
+				host_cmdline_file_hint(h));
 			return;
 		}
-		result_set(r, LEVEL_PASS, "vfio-pci is built into this kernel and takes its options from the "
+		result_set(r, LEVEL_PASS,
+			   "vfio-pci is built into this kernel and takes its options from the "
 			   "kernel command line");
 		return;
 	}
@@ -72,8 +81,10 @@ void check_vfio_options(const struct host *h, struct check_result *r)
 	}
 	if (l->dashes && *l->after_dashes) {
 		word_where(h, l->dashes_off, where, sizeof(where), &cmdline);
-		result_set(r, LEVEL_WARN, "a bare '--' in vfio-pci's options (%s) ends them: the kernel ignores "
-			   "'%.200s'%s", where, l->after_dashes,
+		result_set(r, LEVEL_WARN,
+			   "a bare '--' in vfio-pci's options (%s) ends them: the kernel ignores "
+			   "'%.200s'%s",
+			   where, l->after_dashes,
 			   strstr(l->after_dashes, "ids=") ? ", ids= included" : "");
 		result_hint(r, "remove the '--' from %s%s", where,
 			    cmdline ? "" : ", then run update-initramfs -u -k all");

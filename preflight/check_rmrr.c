@@ -18,7 +18,8 @@
 
 static bool relaxable(const struct pci_func *d)
 {
-	return pci_class16(d) == PCI_CLASS_SERIAL_USB || pci_base_class(d) == PCI_BASE_CLASS_DISPLAY;
+	return pci_class16(d) == PCI_CLASS_SERIAL_USB ||
+	       pci_base_class(d) == PCI_BASE_CLASS_DISPLAY;
 }
 
 /* intel_iommu=...,relax_rmrr,... on the command line */
@@ -48,7 +49,8 @@ void check_iommu_rmrr(const struct host *h, struct check_result *r)
 	bool pve = strstr(h->kernel_release, "-pve") != NULL;
 
 	if (!h->n_claimed || h->rmrr.status == -ENOENT) {
-		result_set(r, LEVEL_PASS, h->n_claimed ? "no DMAR table: no RMRR" : "no device is claimed");
+		result_set(r, LEVEL_PASS,
+			   h->n_claimed ? "no DMAR table: no RMRR" : "no device is claimed");
 		return;
 	}
 	if (h->rmrr.status < 0) {
@@ -69,23 +71,32 @@ void check_iommu_rmrr(const struct host *h, struct check_result *r)
 		if (relaxable(d))
 			items_add(&relaxed, "%s", label);
 		else
-			items_add(&blocked, "%s [mem 0x%lx-0x%lx]", label, (unsigned long)m->base, (unsigned long)m->limit);
+			items_add(&blocked, "%s [mem 0x%lx-0x%lx]", label, (unsigned long)m->base,
+				  (unsigned long)m->limit);
 	}
 	if (blocked.shown) {
 		bool relax = relax_rmrr(h);
 
-		result_set(r, relax ? LEVEL_NOTE : LEVEL_FAIL, "an RMRR of the DMAR table reserves memory for %s: %s",
-			   items_end(&blocked), relax ? "intel_iommu=relax_rmrr lets it pass (firmware DMA there may hit "
-			   "guest memory)" : "intel-iommu refuses it (\"Device is ineligible for IOMMU domain attach due "
-			   "to platform RMRR requirement\")");
-		result_hint(r, "use a slot no RMRR names, or turn off the firmware feature using the region%s%s",
-			    relax ? "" : pve ? "; or add intel_iommu=relax_rmrr (this Proxmox kernel has it) to " :
-			    "; only patched kernels (Proxmox: intel_iommu=relax_rmrr) ignore RMRRs",
-			    pve && !relax ? host_cmdline_file_hint(h) : "");
+		result_set(
+			r, relax ? LEVEL_NOTE : LEVEL_FAIL,
+			"an RMRR of the DMAR table reserves memory for %s: %s", items_end(&blocked),
+			relax ? "intel_iommu=relax_rmrr lets it pass (firmware DMA there may hit "
+				"guest memory)"
+			      : "intel-iommu refuses it (\"Device is ineligible for IOMMU domain attach due "
+				"to platform RMRR requirement\")");
+		result_hint(
+			r,
+			"use a slot no RMRR names, or turn off the firmware feature using the region%s%s",
+			relax ? ""
+			: pve ? "; or add intel_iommu=relax_rmrr (this Proxmox kernel has it) to "
+			      : "; only patched kernels (Proxmox: intel_iommu=relax_rmrr) ignore RMRRs",
+			pve && !relax ? host_cmdline_file_hint(h) : "");
 		return;
 	}
 	if (relaxed.shown)
-		result_set(r, LEVEL_PASS, "RMRRs name %s, which the kernel relaxes (USB, display)", items_end(&relaxed));
+		result_set(r, LEVEL_PASS, "RMRRs name %s, which the kernel relaxes (USB, display)",
+			   items_end(&relaxed));
 	else
-		result_set(r, LEVEL_PASS, "no RMRR names a claimed device (%u RMRR endpoints)", h->rmrr.n);
+		result_set(r, LEVEL_PASS, "no RMRR names a claimed device (%u RMRR endpoints)",
+			   h->rmrr.n);
 }

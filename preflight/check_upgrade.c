@@ -20,13 +20,17 @@ void check_modprobe_stale(const struct host *h, struct check_result *r)
 	lines_missing(up->root_modprobe, up->image_modprobe, "only on disk: ", &sb);
 	lines_missing(up->image_modprobe, up->root_modprobe, "only in the image: ", &sb);
 	if (!sb.len) {
-		result_set(r, LEVEL_PASS, "the image's modprobe.d configuration matches %s/etc/modprobe.d%s",
-			   up->rootmnt, up->image_snapshot ? " (snapshot taken when the image was built)" : "");
+		result_set(r, LEVEL_PASS,
+			   "the image's modprobe.d configuration matches %s/etc/modprobe.d%s",
+			   up->rootmnt,
+			   up->image_snapshot ? " (snapshot taken when the image was built)" : "");
 		return;
 	}
 	result_set(r, LEVEL_FAIL, "modprobe.d changed after this initramfs was built: %s%s", buf,
 		   sb.truncated ? "..." : "");
-	result_hint(r, "run update-initramfs -u -k all, then reboot: until then the image applies the old configuration");
+	result_hint(
+		r,
+		"run update-initramfs -u -k all, then reboot: until then the image applies the old configuration");
 }
 
 void check_cmdline_stale(const struct host *h, struct check_result *r)
@@ -36,22 +40,32 @@ void check_cmdline_stale(const struct host *h, struct check_result *r)
 	struct strbuf sb;
 
 	if (h->rescue_boot) {
-		result_set(r, LEVEL_NOTE, "rescue boot (vfio_preflight.rescue=1): the command line differs from the "
-			   "configuration on purpose");
-		result_hint(r, "fix what the earlier verdicts name, then reboot into the normal entry");
+		result_set(
+			r, LEVEL_NOTE,
+			"rescue boot (vfio_preflight.rescue=1): the command line differs from the "
+			"configuration on purpose");
+		result_hint(
+			r, "fix what the earlier verdicts name, then reboot into the normal entry");
 		return;
 	}
 	if (up->configured_from == CMDLINE_UNCONFIGURED) {
-		result_set(r, LEVEL_NOTE, "no /etc/kernel/cmdline or /etc/default/grub in %s: cannot compare the "
-			   "configured command line", up->rootmnt);
-		result_hint(r, "if the boot loader is configured elsewhere, compare it with /proc/cmdline by hand");
+		result_set(r, LEVEL_NOTE,
+			   "no /etc/kernel/cmdline or /etc/default/grub in %s: cannot compare the "
+			   "configured command line",
+			   up->rootmnt);
+		result_hint(
+			r,
+			"if the boot loader is configured elsewhere, compare it with /proc/cmdline by hand");
 		return;
 	}
 	sb_init(&sb, buf, sizeof(buf));
-	params_missing(up->configured_params, up->booted_params, "configured but not booted: ", &sb);
-	params_missing(up->booted_params, up->configured_params, "booted but no longer configured: ", &sb);
+	params_missing(up->configured_params, up->booted_params,
+		       "configured but not booted: ", &sb);
+	params_missing(up->booted_params, up->configured_params,
+		       "booted but no longer configured: ", &sb);
 	if (!sb.len) {
-		result_set(r, LEVEL_PASS, "the booted command line carries the passthrough parameters of %s (%s)",
+		result_set(r, LEVEL_PASS,
+			   "the booted command line carries the passthrough parameters of %s (%s)",
 			   cmdline_source_file(up->configured_from),
 			   up->configured_params[0] ? up->configured_params : "none");
 		return;
@@ -66,21 +80,28 @@ void check_image_modules(const struct host *h, struct check_result *r)
 	enum modstate s = h->mod[M_VFIO_PCI];
 
 	if (!h->up.root_configures_vfio) {
-		result_set(r, LEVEL_PASS, "the root configures no vfio-pci ids: the image needs no vfio modules");
+		result_set(r, LEVEL_PASS,
+			   "the root configures no vfio-pci ids: the image needs no vfio modules");
 		return;
 	}
 	if (s == MOD_AVAILABLE || s == MOD_LOADED || s == MOD_BUILTIN) {
-		result_set(r, LEVEL_PASS, "vfio_pci is in this kernel's initramfs (%s)", h->kernel_release);
+		result_set(r, LEVEL_PASS, "vfio_pci is in this kernel's initramfs (%s)",
+			   h->kernel_release);
 		return;
 	}
 	if (s == MOD_UNKNOWN) {
-		result_set(r, LEVEL_NOTE, "cannot tell whether vfio_pci is in this image (no modules.dep for %s)",
+		result_set(r, LEVEL_NOTE,
+			   "cannot tell whether vfio_pci is in this image (no modules.dep for %s)",
 			   h->kernel_release[0] ? h->kernel_release : "this kernel");
 		result_hint(r, "check with: lsinitramfs /boot/initrd.img-$(uname -r) | grep vfio");
 		return;
 	}
-	result_set(r, LEVEL_FAIL, "vfio-pci ids are configured but vfio_pci is not in this kernel's initramfs (%s)",
-		   h->kernel_release);
-	result_hint(r, "add vfio, vfio_iommu_type1 and vfio_pci to /etc/initramfs-tools/modules, then run "
-		    "update-initramfs -u -k all");
+	result_set(
+		r, LEVEL_FAIL,
+		"vfio-pci ids are configured but vfio_pci is not in this kernel's initramfs (%s)",
+		h->kernel_release);
+	result_hint(
+		r,
+		"add vfio, vfio_iommu_type1 and vfio_pci to /etc/initramfs-tools/modules, then run "
+		"update-initramfs -u -k all");
 }

@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const char *const modstate_names[] = {
-	[MOD_UNKNOWN] = "not loaded", [MOD_MISSING] = "missing", [MOD_AVAILABLE] = "not loaded",
-	[MOD_LOADED] = "loaded", [MOD_BUILTIN] = "built in",
+	[MOD_UNKNOWN] = "not loaded", [MOD_MISSING] = "missing",  [MOD_AVAILABLE] = "not loaded",
+	[MOD_LOADED] = "loaded",      [MOD_BUILTIN] = "built in",
 };
 
 static bool passthrough_configured(const struct host *h)
@@ -33,32 +33,39 @@ void check_vfio_modules(const struct host *h, struct check_result *r)
 		const char *name = module_names[need[i]];
 
 		sb_addf(&sb, "%s%s: %s", i ? ", " : "", name,
-			h->phase == PHASE_PREDICT && s == MOD_AVAILABLE ? "in the image" : modstate_names[s]);
+			h->phase == PHASE_PREDICT && s == MOD_AVAILABLE ? "in the image"
+									: modstate_names[s]);
 		/* vfio requests vfio_iommu_type1 itself once it is loaded */
 		bool on_demand = need[i] == M_VFIO_IOMMU_TYPE1 && host_module_present(h, M_VFIO);
 
 		if (s == MOD_MISSING)
 			sb_addf(&sm, "%s%s", sm.len ? ", " : "", name);
-		else if (!on_demand && (s == MOD_AVAILABLE || (s == MOD_UNKNOWN && h->phase != PHASE_PREDICT)))
+		else if (!on_demand &&
+			 (s == MOD_AVAILABLE || (s == MOD_UNKNOWN && h->phase != PHASE_PREDICT)))
 			sb_addf(&su, "%s%s", su.len ? ", " : "", name);
 	}
 	if (!passthrough_configured(h)) {
 		result_set(r, LEVEL_NOTE, "no device is configured for vfio-pci (%s)", states);
-		result_hint(r, "to pass a GPU through, add 'options vfio-pci ids=VENDOR:DEVICE,...' "
+		result_hint(r,
+			    "to pass a GPU through, add 'options vfio-pci ids=VENDOR:DEVICE,...' "
 			    "(IDs from lspci -nn) to /etc/modprobe.d/vfio.conf");
 		return;
 	}
 	if (missing[0]) {
 		result_set(r, LEVEL_FAIL, "vfio modules missing for kernel %s: %s (%s)",
 			   h->kernel_release[0] ? h->kernel_release : "(unknown)", missing, states);
-		result_hint(r, "use a kernel built with CONFIG_VFIO_PCI (Debian and Proxmox kernels are), "
-			    "and run update-initramfs -u -k all");
+		result_hint(
+			r,
+			"use a kernel built with CONFIG_VFIO_PCI (Debian and Proxmox kernels are), "
+			"and run update-initramfs -u -k all");
 		return;
 	}
 	if (unloaded[0] && h->phase != PHASE_PREDICT) {
 		result_set(r, LEVEL_FAIL, "vfio modules not loaded: %s (%s)", unloaded, states);
-		result_hint(r, "add vfio, vfio_iommu_type1 and vfio_pci, one per line, to /etc/initramfs-tools/modules "
-			    "and /etc/modules, then run update-initramfs -u -k all");
+		result_hint(
+			r,
+			"add vfio, vfio_iommu_type1 and vfio_pci, one per line, to /etc/initramfs-tools/modules "
+			"and /etc/modules, then run update-initramfs -u -k all");
 		return;
 	}
 	result_set(r, LEVEL_PASS, "%s", states);
@@ -77,14 +84,14 @@ static const struct pci_func *closest_device(const struct host *h, const struct 
 	int best_diff = 3;
 
 	if (id->vendor > 0xffff || id->device > 0xffff)
-		return NULL;	/* "any" or out of range: nothing to be close to */
+		return NULL; /* "any" or out of range: nothing to be close to */
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct pci_func *d = &h->pci.v[i];
 		uint32_t a = (id->vendor << 16) | id->device;
 		uint32_t b = ((uint32_t)d->vendor << 16) | d->device;
 		int diff = 0;
 
-		for (size_t k = 0; k < 2 * sizeof(a); k++, a >>= 4, b >>= 4)	/* each hex digit */
+		for (size_t k = 0; k < 2 * sizeof(a); k++, a >>= 4, b >>= 4) /* each hex digit */
 			diff += (a & 0xf) != (b & 0xf);
 		if (diff < best_diff) {
 			best_diff = diff;
@@ -104,8 +111,8 @@ static const struct vfio_id *ignored_id(const struct vfio_ids *ids)
 		for (size_t k = 0; k < ids->n && !kept; k++) {
 			const struct vfio_id *b = &ids->v[k];
 
-			kept = b->source == ids->effective && !memcmp(&a->vendor, &b->vendor,
-				6 * sizeof(uint32_t));
+			kept = b->source == ids->effective &&
+			       !memcmp(&a->vendor, &b->vendor, 6 * sizeof(uint32_t));
 		}
 		if (!kept)
 			return a;
@@ -123,27 +130,36 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 	const struct vfio_id *lost;
 
 	if (h->vfio.refused) {
-		result_set(r, LEVEL_FAIL, "vfio-pci will not load (see vfio.options), so no ids= of it take effect%s%s",
-			   ids->effective >= 0 ? ": not those from " : "",
-			   ids->effective >= 0 ? ids->src[ids->effective].where : "");
-		result_hint(r, "fix the option vfio.options names; the ids themselves are checked once "
-			    "vfio-pci loads");
+		result_set(
+			r, LEVEL_FAIL,
+			"vfio-pci will not load (see vfio.options), so no ids= of it take effect%s%s",
+			ids->effective >= 0 ? ": not those from " : "",
+			ids->effective >= 0 ? ids->src[ids->effective].where : "");
+		result_hint(
+			r, "fix the option vfio.options names; the ids themselves are checked once "
+			   "vfio-pci loads");
 		return;
 	}
 	if (ids->n == 0) {
 		if (h->n_claimed) {
-			result_set(r, LEVEL_PASS, "no ids= configured; %zu device(s) claimed by driver_override "
-				   "or an existing vfio-pci binding", h->n_claimed);
+			result_set(r, LEVEL_PASS,
+				   "no ids= configured; %zu device(s) claimed by driver_override "
+				   "or an existing vfio-pci binding",
+				   h->n_claimed);
 			return;
 		}
-		result_set(r, LEVEL_NOTE, "no vfio-pci ids configured (modprobe.d 'options vfio-pci ids=' or "
+		result_set(r, LEVEL_NOTE,
+			   "no vfio-pci ids configured (modprobe.d 'options vfio-pci ids=' or "
 			   "vfio-pci.ids= on the kernel command line)");
-		result_hint(r, "find the GPU's IDs with lspci -nn and add 'options vfio-pci ids=10de:2204,10de:1aef' "
-			    "(your IDs) to /etc/modprobe.d/vfio.conf, then run update-initramfs -u -k all");
+		result_hint(
+			r,
+			"find the GPU's IDs with lspci -nn and add 'options vfio-pci ids=10de:2204,10de:1aef' "
+			"(your IDs) to /etc/modprobe.d/vfio.conf, then run update-initramfs -u -k all");
 		return;
 	}
 	if (ids->effective < 0) {
-		result_set(r, LEVEL_FAIL, "vfio-pci is built into this kernel: the ids= in %s never reach it",
+		result_set(r, LEVEL_FAIL,
+			   "vfio-pci is built into this kernel: the ids= in %s never reach it",
 			   ids->src[ids->nsrc - 1].where);
 		result_hint(r, "put vfio-pci.ids=... on the kernel command line instead: %s",
 			    host_cmdline_file_hint(h));
@@ -158,7 +174,8 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		char as[VFIO_ID_TEXT];
 
 		if (id->odd && !id->malformed && id->source == ids->effective) {
-			items_add(&odd, "'%s' (read as %s%s)", id->text, vfio_id_read_as(id, as, sizeof(as)),
+			items_add(&odd, "'%s' (read as %s%s)", id->text,
+				  vfio_id_read_as(id, as, sizeof(as)),
 				  id->odd == ODD_DROPS ? ", the rest ignored" : "");
 			if (!first_odd || (id->odd == ODD_DROPS && first_odd->odd != ODD_DROPS))
 				first_odd = id;
@@ -171,7 +188,7 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		} else if (id->source != ids->effective) {
 			continue;
 		} else if (!id->matches) {
-			if (looks_like_slot(id->text))	/* sscanf reads "01:00.0" as 0001:0000 */
+			if (looks_like_slot(id->text)) /* sscanf reads "01:00.0" as 0001:0000 */
 				items_add(&unmatched, "'%s' (a bus address, read as %s)", id->text,
 					  vfio_id_read_as(id, as, sizeof(as)));
 			else
@@ -187,51 +204,70 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 	if (first_bad) {
 		result_set(r, LEVEL_FAIL, "malformed vfio-pci ids: %s", items_end(&bad));
 		if (looks_like_slot(first_bad->text))
-			result_hint(r, "'%s' is a bus address; ids= takes vendor:device IDs, e.g. the [10de:2204] "
-				    "that lspci -nn shows for it", first_bad->text);
+			result_hint(
+				r,
+				"'%s' is a bus address; ids= takes vendor:device IDs, e.g. the [10de:2204] "
+				"that lspci -nn shows for it",
+				first_bad->text);
 		else
-			result_hint(r, "write each entry as vendor:device in hex, comma-separated, no spaces "
-				    "(e.g. ids=10de:2204,10de:1aef), then run update-initramfs -u -k all");
+			result_hint(
+				r,
+				"write each entry as vendor:device in hex, comma-separated, no spaces "
+				"(e.g. ids=10de:2204,10de:1aef), then run update-initramfs -u -k all");
 		return;
 	}
 	if (first_un) {
-		result_set(r, LEVEL_FAIL, "vfio-pci ids that match no PCI device: %s, listed in %s", items_end(&unmatched),
-			   ids->src[first_un->source].where);
+		result_set(r, LEVEL_FAIL, "vfio-pci ids that match no PCI device: %s, listed in %s",
+			   items_end(&unmatched), ids->src[first_un->source].where);
 		if (looks_like_slot(first_un->text))
-			result_hint(r, "'%s' is a bus address; ids= takes vendor:device IDs, e.g. the [10de:2204] "
-				    "that lspci -nn shows for it, in %s", first_un->text, ids->src[first_un->source].where);
+			result_hint(
+				r,
+				"'%s' is a bus address; ids= takes vendor:device IDs, e.g. the [10de:2204] "
+				"that lspci -nn shows for it, in %s",
+				first_un->text, ids->src[first_un->source].where);
 		else if (suggest)
-			result_hint(r, "did you mean %04x:%04x (%s, %s)? Fix the ID in %s, then run update-initramfs -u -k all",
-				    suggest->vendor, suggest->device, suggest->slot, pci_class_name(suggest),
-				    ids->src[first_un->source].where);
+			result_hint(
+				r,
+				"did you mean %04x:%04x (%s, %s)? Fix the ID in %s, then run update-initramfs -u -k all",
+				suggest->vendor, suggest->device, suggest->slot,
+				pci_class_name(suggest), ids->src[first_un->source].where);
 		else
 			result_hint(r, "check the IDs against lspci -nn and fix them in %s",
 				    ids->src[first_un->source].where);
 		return;
 	}
 	if ((lost = ignored_id(ids))) {
-		result_set(r, LEVEL_WARN, "ids= is set in %zu places and only the last, %s, takes effect: "
-			   "%s from %s is ignored", ids->nsrc, ids->src[ids->effective].where, lost->text,
+		result_set(r, LEVEL_WARN,
+			   "ids= is set in %zu places and only the last, %s, takes effect: "
+			   "%s from %s is ignored",
+			   ids->nsrc, ids->src[ids->effective].where, lost->text,
 			   ids->src[lost->source].where);
-		result_hint(r, "keep one ids= list (e.g. in /etc/modprobe.d/vfio.conf) with every ID, "
+		result_hint(r,
+			    "keep one ids= list (e.g. in /etc/modprobe.d/vfio.conf) with every ID, "
 			    "and remove the others");
 		return;
 	}
 	if (first_odd) {
 		/* the kernel's sscanf takes these; say what it took, and what it dropped */
 		result_set(r, first_odd->odd == ODD_DROPS ? LEVEL_WARN : LEVEL_NOTE,
-			   "ids from %s match: %s; not written as vendor:device: %s", ids->src[ids->effective].where,
-			   items_end(&matched), items_end(&odd));
+			   "ids from %s match: %s; not written as vendor:device: %s",
+			   ids->src[ids->effective].where, items_end(&matched), items_end(&odd));
 		if (ids->src[ids->effective].from_cmdline)
-			result_hint(r, "write each entry as vendor:device in hex, comma-separated, no spaces "
-				    "(e.g. vfio-pci.ids=10de:2204,10de:1aef): %s", host_cmdline_file_hint(h));
+			result_hint(
+				r,
+				"write each entry as vendor:device in hex, comma-separated, no spaces "
+				"(e.g. vfio-pci.ids=10de:2204,10de:1aef): %s",
+				host_cmdline_file_hint(h));
 		else
-			result_hint(r, "write each entry as vendor:device in hex, comma-separated, no spaces "
-				    "(e.g. ids=10de:2204,10de:1aef) in %s, then run update-initramfs -u -k all",
-				    ids->src[ids->effective].where);
+			result_hint(
+				r,
+				"write each entry as vendor:device in hex, comma-separated, no spaces "
+				"(e.g. ids=10de:2204,10de:1aef) in %s, then run update-initramfs -u -k all",
+				ids->src[ids->effective].where);
 		return;
 	}
-	result_set(r, LEVEL_PASS, "ids from %s match: %s", ids->src[ids->effective].where, items_end(&matched));
+	result_set(r, LEVEL_PASS, "ids from %s match: %s", ids->src[ids->effective].where,
+		   items_end(&matched));
 }
 
 void check_vfio_binding(const struct host *h, struct check_result *r)
@@ -248,43 +284,57 @@ void check_vfio_binding(const struct host *h, struct check_result *r)
 
 		if (!host_claims(d))
 			continue;
-		if (modname_eq(d->driver, "vfio_pci") || (!d->driver[0] && h->phase == PHASE_PREDICT)) {
+		if (modname_eq(d->driver, "vfio_pci") ||
+		    (!d->driver[0] && h->phase == PHASE_PREDICT)) {
 			items_add(&ok, "%s", dev_label(d, label, sizeof(label)));
 			n_ok++;
 			continue;
 		}
 		if (d->driver[0])
-			items_add(&bad, "%s is bound to %s%s", dev_label(d, label, sizeof(label)), d->driver,
-				  d->driver_builtin ? " (built in)" : "");
+			items_add(&bad, "%s is bound to %s%s", dev_label(d, label, sizeof(label)),
+				  d->driver, d->driver_builtin ? " (built in)" : "");
 		else
-			items_add(&bad, "%s is bound to no driver", dev_label(d, label, sizeof(label)));
+			items_add(&bad, "%s is bound to no driver",
+				  dev_label(d, label, sizeof(label)));
 		if (!first_bad || (!first_bad->driver[0] && d->driver[0]) ||
 		    (d->driver_builtin && !first_bad->driver_builtin))
 			first_bad = d;
 	}
 	if (first_bad) {
 		result_set(r, LEVEL_FAIL, "not claimed by vfio-pci: %s", items_end(&bad));
-		if (!host_iommu_active(h))	/* vfio-pci's probe fails on a device without a group */
-			result_hint(r, "vfio-pci cannot take a device while the IOMMU is off (see iommu.kernel): "
-				    "turn it on first, then reboot");
-		else if (first_bad->driver_builtin)	/* it bound at kernel init: only a rebind by slot helps */
-			result_hint(r, "%s is built into the kernel and binds at kernel init, before any initramfs "
-				    "script: no softdep or blacklist stops it. Rebind by slot before vfio-pci loads: an "
-				    "init-top script writing vfio-pci to /sys/bus/pci/devices/%s/driver_override and %s to "
-				    "/sys/bus/pci/drivers/%s/unbind, then modprobe vfio-pci", first_bad->driver,
-				    first_bad->slot, first_bad->slot, first_bad->driver);
+		if (!host_iommu_active(h)) /* vfio-pci's probe fails on a device without a group */
+			result_hint(
+				r,
+				"vfio-pci cannot take a device while the IOMMU is off (see iommu.kernel): "
+				"turn it on first, then reboot");
+		else if (first_bad->driver_builtin) /* it bound at kernel init: only a rebind by
+						       slot helps */
+			result_hint(
+				r,
+				"%s is built into the kernel and binds at kernel init, before any initramfs "
+				"script: no softdep or blacklist stops it. Rebind by slot before vfio-pci loads: an "
+				"init-top script writing vfio-pci to /sys/bus/pci/devices/%s/driver_override and %s to "
+				"/sys/bus/pci/drivers/%s/unbind, then modprobe vfio-pci",
+				first_bad->driver, first_bad->slot, first_bad->slot,
+				first_bad->driver);
 		else if (first_bad->driver[0])
-			result_hint(r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf (or 'blacklist %s' "
-				    "if no host device needs it), then update-initramfs -u -k all and reboot",
-				    first_bad->driver, first_bad->driver);
+			result_hint(
+				r,
+				"add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf (or 'blacklist %s' "
+				"if no host device needs it), then update-initramfs -u -k all and reboot",
+				first_bad->driver, first_bad->driver);
 		else
-			result_hint(r, "load vfio-pci early: add vfio_pci to /etc/initramfs-tools/modules, "
-				    "then update-initramfs -u -k all and reboot");
+			result_hint(
+				r,
+				"load vfio-pci early: add vfio_pci to /etc/initramfs-tools/modules, "
+				"then update-initramfs -u -k all and reboot");
 		return;
 	}
 	if (!n_ok) {
 		result_set(r, LEVEL_NOTE, "no device is claimed by vfio-pci");
-		result_hint(r, "list the GPU and its audio function in 'options vfio-pci ids=' to pass them through");
+		result_hint(
+			r,
+			"list the GPU and its audio function in 'options vfio-pci ids=' to pass them through");
 		return;
 	}
 	result_set(r, LEVEL_PASS, "%s vfio-pci: %s",
@@ -319,7 +369,7 @@ static const enum module_id *host_drivers_for(uint16_t vendor)
 /* what keeps a host driver from a device vfio-pci claims */
 enum keep {
 	KEEP_NOTHING,	/* it races vfio-pci */
-	KEEP_BLACKLIST,	/* modprobe.d: it autoloads for no device, the host's own neither */
+	KEEP_BLACKLIST, /* modprobe.d: it autoloads for no device, the host's own neither */
 	KEEP_SOFTDEP,	/* modprobe.d "softdep NAME pre: vfio-pci": vfio-pci binds first */
 	KEEP_CMDLINE,	/* module_blacklist= / modprobe.blacklist=: as a blacklist */
 };
@@ -359,11 +409,11 @@ static bool driver_relevant(const struct host *h, enum module_id m)
 struct drivers_seen {
 	struct item_list kept, racing, conflict, builtin;
 	char kept_buf[ITEMS_LEN], race_buf[ITEMS_LEN], conf_buf[ITEMS_LEN], builtin_buf[ITEMS_LEN];
-	const struct pci_func *builtin_dev;	/* first claimed display a built-in driver takes */
-	int first_builtin;			/* module_id, -1 none */
-	unsigned judged;	/* bit per module_id already judged */
-	int first_race, first_conflict;	/* module_id, -1 none */
-	const char *first_alias;	/* a module outside module_names, NULL none */
+	const struct pci_func *builtin_dev; /* first claimed display a built-in driver takes */
+	int first_builtin;		    /* module_id, -1 none */
+	unsigned judged;		    /* bit per module_id already judged */
+	int first_race, first_conflict;	    /* module_id, -1 none */
+	const char *first_alias;	    /* a module outside module_names, NULL none */
 };
 
 /* A blacklist starves the host's own cards of that vendor too: those the driver would drive. */
@@ -378,8 +428,8 @@ static void blacklist_conflicts(const struct host *h, const struct pci_func *d, 
 		if (!pci_is_display(o) || host_claims(o) || o->vendor != d->vendor ||
 		    (o->driver[0] && !modname_eq(o->driver, module_names[m])))
 			continue;
-		items_add(&s->conflict, "%s keeps %s from the host's display %s", why, module_names[m],
-			  dev_label(o, label, sizeof(label)));
+		items_add(&s->conflict, "%s keeps %s from the host's display %s", why,
+			  module_names[m], dev_label(o, label, sizeof(label)));
 		if (s->first_conflict < 0)
 			s->first_conflict = (int)m;
 	}
@@ -399,9 +449,10 @@ static void judge_claimed_display(const struct host *h, size_t i, struct drivers
 		    alias_binds(&h->aliases, i, module_names[*m]) == 0)
 			continue;
 		s->judged |= 1u << *m;
-		if (h->mod[*m] == MOD_BUILTIN) {	/* binds at kernel init: nothing in modprobe.d stops it */
-			items_add(&s->builtin, "%s (built into the kernel) takes %s at kernel init", module_names[*m],
-				  dev_label(d, label, sizeof(label)));
+		if (h->mod[*m] ==
+		    MOD_BUILTIN) { /* binds at kernel init: nothing in modprobe.d stops it */
+			items_add(&s->builtin, "%s (built into the kernel) takes %s at kernel init",
+				  module_names[*m], dev_label(d, label, sizeof(label)));
 			if (s->first_builtin < 0) {
 				s->first_builtin = (int)*m;
 				s->builtin_dev = d;
@@ -410,8 +461,8 @@ static void judge_claimed_display(const struct host *h, size_t i, struct drivers
 		}
 		k = driver_kept_away(h, module_names[*m], why, sizeof(why));
 		if (k == KEEP_NOTHING) {
-			items_add(&s->racing, "%s (nothing orders it after vfio-pci) may take %s", module_names[*m],
-				  dev_label(d, label, sizeof(label)));
+			items_add(&s->racing, "%s (nothing orders it after vfio-pci) may take %s",
+				  module_names[*m], dev_label(d, label, sizeof(label)));
 			if (s->first_race < 0)
 				s->first_race = (int)*m;
 			continue;
@@ -439,13 +490,13 @@ static void judge_initramfs_aliases(const struct host *h, struct drivers_seen *s
 			continue;
 		m = module_id_of(a->module);
 		if (m >= 0 && (s->judged & (1u << m)))
-			continue;	/* judged in pass 1 */
+			continue; /* judged in pass 1 */
 		if (driver_kept_away(h, a->module, why, sizeof(why)) != KEEP_NOTHING) {
 			items_add(&s->kept, "%s", why);
 			continue;
 		}
-		items_add(&s->racing, "%s (in this initramfs, matches its modalias) may take %s", a->module,
-			  dev_label(&h->pci.v[a->dev], label, sizeof(label)));
+		items_add(&s->racing, "%s (in this initramfs, matches its modalias) may take %s",
+			  a->module, dev_label(&h->pci.v[a->dev], label, sizeof(label)));
 		if (!s->first_alias)
 			s->first_alias = a->module;
 	}
@@ -455,26 +506,36 @@ static void judge_initramfs_aliases(const struct host *h, struct drivers_seen *s
 static void drivers_verdict(struct drivers_seen *s, struct check_result *r)
 {
 	if (s->first_builtin >= 0) {
-		result_set(r, LEVEL_FAIL, "a built-in host driver binds a claimed device before any initramfs "
-			   "script runs; no softdep or blacklist can stop it: %s", items_end(&s->builtin));
-		result_hint(r, "rebind by slot before vfio-pci loads: an init-top script writing vfio-pci to "
-			    "/sys/bus/pci/devices/%s/driver_override and the slot to the driver's unbind, then "
-			    "modprobe vfio-pci; or initcall_blacklist= with %s's init function if no host device "
-			    "needs it", s->builtin_dev->slot, module_names[s->first_builtin]);
+		result_set(r, LEVEL_FAIL,
+			   "a built-in host driver binds a claimed device before any initramfs "
+			   "script runs; no softdep or blacklist can stop it: %s",
+			   items_end(&s->builtin));
+		result_hint(
+			r,
+			"rebind by slot before vfio-pci loads: an init-top script writing vfio-pci to "
+			"/sys/bus/pci/devices/%s/driver_override and the slot to the driver's unbind, then "
+			"modprobe vfio-pci; or initcall_blacklist= with %s's init function if no host device "
+			"needs it",
+			s->builtin_dev->slot, module_names[s->first_builtin]);
 		return;
 	}
 	if (s->first_race >= 0 || s->first_alias) {
-		result_set(r, LEVEL_WARN, "host driver can race vfio-pci: %s", items_end(&s->racing));
-		result_hint(r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf, then run "
+		result_set(r, LEVEL_WARN, "host driver can race vfio-pci: %s",
+			   items_end(&s->racing));
+		result_hint(r,
+			    "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf, then run "
 			    "update-initramfs -u -k all",
 			    s->first_race >= 0 ? module_names[s->first_race] : s->first_alias);
 		return;
 	}
 	if (s->first_conflict >= 0) {
-		result_set(r, LEVEL_WARN, "blacklist hits a display the host keeps: %s", items_end(&s->conflict));
-		result_hint(r, "replace 'blacklist %s' with 'softdep %s pre: vfio-pci' in /etc/modprobe.d, "
-			    "then run update-initramfs -u -k all", module_names[s->first_conflict],
-			    module_names[s->first_conflict]);
+		result_set(r, LEVEL_WARN, "blacklist hits a display the host keeps: %s",
+			   items_end(&s->conflict));
+		result_hint(
+			r,
+			"replace 'blacklist %s' with 'softdep %s pre: vfio-pci' in /etc/modprobe.d, "
+			"then run update-initramfs -u -k all",
+			module_names[s->first_conflict], module_names[s->first_conflict]);
 		return;
 	}
 	if (!s->judged && !s->kept.shown) {

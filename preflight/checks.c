@@ -12,28 +12,28 @@
 #include <string.h>
 
 const struct check check_table[] = {
-	{ "iommu.firmware",		check_iommu_firmware,		PHASES_RUNTIME },
-	{ "iommu.kernel",		check_iommu_kernel,		PHASES_RUNTIME },
-	{ "iommu.interrupt-remapping",	check_interrupt_remapping,	PHASES_RUNTIME },
-	{ "security.acs-override",	check_acs_override,		PHASES_RUNTIME },
-	{ "vfio.modules",		check_vfio_modules,		PHASES_RUNTIME },
-	{ "vfio.options",		check_vfio_options,		PHASES_RUNTIME },
-	{ "vfio.ids",			check_vfio_ids,			PHASES_RUNTIME },
-	{ "vfio.binding",		check_vfio_binding,		PHASES_RUNTIME },
-	{ "vfio.host-drivers",		check_host_drivers,		PHASES_RUNTIME },
-	{ "iommu.group-viable",		check_group_viable,		PHASES_RUNTIME },
-	{ "iommu.group-host-devices",	check_group_host_devices,	PHASES_RUNTIME },
-	{ "display.headless",		check_display_headless,		PHASES_RUNTIME },
-	{ "gpu.reset",			check_gpu_reset,		PHASES_RUNTIME },
-	{ "display.framebuffer",	check_display_framebuffer,	PHASES_RUNTIME },
-	{ "iommu.rmrr",			check_iommu_rmrr,		PHASES_RUNTIME },
-	{ "pci.bars",			check_pci_bars,			PHASES_RUNTIME },
-	{ "kvm.available",		check_kvm_available,		PHASES_RUNTIME },
-	{ "modules.unknown",		check_modules_unknown,		PHASES_RUNTIME | PHASES_UPGRADE },
-	{ "initramfs.modprobe-stale",	check_modprobe_stale,		PHASES_UPGRADE },
-	{ "boot.cmdline-stale",		check_cmdline_stale,		PHASES_UPGRADE },
-	{ "initramfs.vfio-modules",	check_image_modules,		PHASES_UPGRADE },
-	{ "preflight.input",		check_input,			PHASES_RUNTIME | PHASES_UPGRADE },
+	{ "iommu.firmware", check_iommu_firmware, PHASES_RUNTIME },
+	{ "iommu.kernel", check_iommu_kernel, PHASES_RUNTIME },
+	{ "iommu.interrupt-remapping", check_interrupt_remapping, PHASES_RUNTIME },
+	{ "security.acs-override", check_acs_override, PHASES_RUNTIME },
+	{ "vfio.modules", check_vfio_modules, PHASES_RUNTIME },
+	{ "vfio.options", check_vfio_options, PHASES_RUNTIME },
+	{ "vfio.ids", check_vfio_ids, PHASES_RUNTIME },
+	{ "vfio.binding", check_vfio_binding, PHASES_RUNTIME },
+	{ "vfio.host-drivers", check_host_drivers, PHASES_RUNTIME },
+	{ "iommu.group-viable", check_group_viable, PHASES_RUNTIME },
+	{ "iommu.group-host-devices", check_group_host_devices, PHASES_RUNTIME },
+	{ "display.headless", check_display_headless, PHASES_RUNTIME },
+	{ "gpu.reset", check_gpu_reset, PHASES_RUNTIME },
+	{ "display.framebuffer", check_display_framebuffer, PHASES_RUNTIME },
+	{ "iommu.rmrr", check_iommu_rmrr, PHASES_RUNTIME },
+	{ "pci.bars", check_pci_bars, PHASES_RUNTIME },
+	{ "kvm.available", check_kvm_available, PHASES_RUNTIME },
+	{ "modules.unknown", check_modules_unknown, PHASES_RUNTIME | PHASES_UPGRADE },
+	{ "initramfs.modprobe-stale", check_modprobe_stale, PHASES_UPGRADE },
+	{ "boot.cmdline-stale", check_cmdline_stale, PHASES_UPGRADE },
+	{ "initramfs.vfio-modules", check_image_modules, PHASES_UPGRADE },
+	{ "preflight.input", check_input, PHASES_RUNTIME | PHASES_UPGRADE },
 };
 const size_t check_count = ARRAY_SIZE(check_table);
 
@@ -42,10 +42,10 @@ static const struct {
 	const char *name, *tag, *color;
 	int kmsg_priority;
 } levels[] = {
-	[LEVEL_PASS] = { "pass", "PASS", "\033[32m", 6 },	/* KERN_INFO */
-	[LEVEL_NOTE] = { "note", "NOTE", "\033[36m", 5 },	/* KERN_NOTICE */
-	[LEVEL_WARN] = { "warn", "WARN", "\033[33m", 4 },	/* KERN_WARNING */
-	[LEVEL_FAIL] = { "fail", "FAIL", "\033[1;31m", 3 },	/* KERN_ERR */
+	[LEVEL_PASS] = { "pass", "PASS", "\033[32m", 6 },   /* KERN_INFO */
+	[LEVEL_NOTE] = { "note", "NOTE", "\033[36m", 5 },   /* KERN_NOTICE */
+	[LEVEL_WARN] = { "warn", "WARN", "\033[33m", 4 },   /* KERN_WARNING */
+	[LEVEL_FAIL] = { "fail", "FAIL", "\033[1;31m", 3 }, /* KERN_ERR */
 };
 _Static_assert(ARRAY_SIZE(levels) == LEVEL_COUNT, "a row for every level");
 
@@ -90,9 +90,9 @@ void result_hint(struct check_result *r, const char *fmt, ...)
 
 const char *host_cmdline_file_hint(const struct host *h)
 {
-	return h->kernel_cmdline_file ?
-		"/etc/kernel/cmdline, then run proxmox-boot-tool refresh" :
-		"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then run update-grub";
+	return h->kernel_cmdline_file
+		       ? "/etc/kernel/cmdline, then run proxmox-boot-tool refresh"
+		       : "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then run update-grub";
 }
 
 /* room kept at the end of a list for " (+NNNN more)" */
@@ -110,7 +110,7 @@ void items_add(struct item_list *il, const char *fmt, ...)
 	va_list ap;
 	size_t len;
 
-	if (il->omitted) {	/* once one did not fit, the rest are only counted: no formatting */
+	if (il->omitted) { /* once one did not fit, the rest are only counted: no formatting */
 		il->omitted++;
 		return;
 	}

@@ -20,10 +20,10 @@
 enum level { LEVEL_PASS, LEVEL_NOTE, LEVEL_WARN, LEVEL_FAIL, LEVEL_COUNT };
 
 /* sized so that prefix + id + message + hint fit one 1 KiB kmsg record */
-#define CHECK_MSG_LEN 600
+#define CHECK_MSG_LEN  600
 #define CHECK_HINT_LEN 360
 /* a list inside a message leaves room for the sentence around it */
-#define ITEMS_LEN (CHECK_MSG_LEN - 200)
+#define ITEMS_LEN      (CHECK_MSG_LEN - 200)
 
 struct check_result {
 	const char *id;
@@ -38,7 +38,7 @@ struct check_result {
 struct check {
 	const char *id;
 	void (*run)(const struct host *h, struct check_result *r);
-	unsigned phases;	/* bit per enum phase */
+	unsigned phases; /* bit per enum phase */
 };
 
 extern const struct check check_table[];
@@ -47,7 +47,7 @@ extern const size_t check_count;
 struct report {
 	struct check_result *results;
 	size_t n;
-	enum level verdict;	/* worst level, notes excepted */
+	enum level verdict; /* worst level, notes excepted */
 	bool iommu_active;
 	bool headless;
 };
@@ -56,10 +56,10 @@ struct report {
 int report_run(const struct host *h, struct report *rep);
 void report_free(struct report *rep);
 
-const char *level_name(enum level l);	/* "pass" */
-const char *level_tag(enum level l);	/* "PASS" */
-int level_kmsg_priority(enum level l);	/* FAIL 3, WARN 4, NOTE 5, PASS 6 */
-const char *level_color(enum level l);	/* the ANSI colour of the tag */
+const char *level_name(enum level l);  /* "pass" */
+const char *level_tag(enum level l);   /* "PASS" */
+int level_kmsg_priority(enum level l); /* FAIL 3, WARN 4, NOTE 5, PASS 6 */
+const char *level_color(enum level l); /* the ANSI colour of the tag */
 
 void result_set(struct check_result *r, enum level l, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -87,7 +87,7 @@ const char *dev_later_driver(const struct host *h, const struct pci_func *d);
 bool dev_is_host_device(const struct host *h, const struct pci_func *d);
 struct display_state {
 	size_t displays, kept, claimed;
-	const struct pci_func *boot_vga;		/* the firmware's display, if known */
+	const struct pci_func *boot_vga; /* the firmware's display, if known */
 	const struct pci_func *first_kept;
 	const char *serial_console;
 	bool headless;

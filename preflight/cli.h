@@ -8,11 +8,11 @@
 
 /* the exit status of every command; vfio-preflight(8) documents each */
 enum exit_status {
-	EXIT_OK = 0,		/* check: no FAIL; rescue: done (or already so) */
-	EXIT_FAILED = 1,	/* check: a FAIL; status: nothing saved; rescue: could not */
-	EXIT_USAGE = 2,		/* a wrong call, or a root that does not open */
-	EXIT_INTERNAL = 3,	/* the program failed (boot: the boot goes on anyway) */
-	EXIT_REFUSED = 4,	/* rescue: GRUB could not clear next_entry again */
+	EXIT_OK = 0,	   /* check: no FAIL; rescue: done (or already so) */
+	EXIT_FAILED = 1,   /* check: a FAIL; status: nothing saved; rescue: could not */
+	EXIT_USAGE = 2,	   /* a wrong call, or a root that does not open */
+	EXIT_INTERNAL = 3, /* the program failed (boot: the boot goes on anyway) */
+	EXIT_REFUSED = 4,  /* rescue: GRUB could not clear next_entry again */
 };
 
 struct options;
@@ -27,9 +27,9 @@ struct root;
  */
 struct command {
 	const char *name;
-	int (*fn)(int argc, char **argv);	/* returns an enum exit_status */
+	int (*fn)(int argc, char **argv); /* returns an enum exit_status */
 	const char *usage;
-	int (*run)(const struct options *o, const struct root *r);	/* the same */
+	int (*run)(const struct options *o, const struct root *r); /* the same */
 };
 
 #endif

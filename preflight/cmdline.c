@@ -30,7 +30,7 @@ int cmdline_parse(struct cmdline *c, const char *text)
 
 		s = kparam_next(s, &key, &val);
 		if (!val && strcmp(key, "--") == 0) {
-			c->after_dashes = s;	/* init's arguments, not the kernel's */
+			c->after_dashes = s; /* init's arguments, not the kernel's */
 			break;
 		}
 		if (c->n == CMDLINE_MAX_PARAMS) {

@@ -11,20 +11,20 @@
 
 #include <stddef.h>
 
-#define CMDLINE_MAX (64 * 1024)
+#define CMDLINE_MAX	   (64 * 1024)
 #define CMDLINE_MAX_PARAMS 1024
 
 struct cmdline_param {
 	const char *key;
-	const char *val;	/* NULL when the parameter has no '=' */
+	const char *val; /* NULL when the parameter has no '=' */
 };
 
 struct cmdline {
-	char *buf;		/* owned copy, split in place */
+	char *buf; /* owned copy, split in place */
 	struct cmdline_param p[CMDLINE_MAX_PARAMS];
 	size_t n;
-	int dropped;		/* parameters past CMDLINE_MAX_PARAMS */
-	const char *after_dashes;	/* what follows a bare "--", NULL without one */
+	int dropped;		  /* parameters past CMDLINE_MAX_PARAMS */
+	const char *after_dashes; /* what follows a bare "--", NULL without one */
 };
 
 /* Returns 0 or -ENOMEM; text may be any bytes, NUL-terminated. */

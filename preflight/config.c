@@ -26,8 +26,8 @@ static const struct {
 
 static const char *const fallbacks[] = { "auto", "reboot", "inplace", "off" };
 
-#define MODULE_NAME_MAX 55	/* the kernel's MODULE_NAME_LEN less the NUL */
-#define SHOWN_MAX 40
+#define MODULE_NAME_MAX 55 /* the kernel's MODULE_NAME_LEN less the NUL */
+#define SHOWN_MAX	40
 
 const char *config_key_name(enum config_key k)
 {
@@ -68,7 +68,8 @@ static void shown(struct strbuf *sb, const char *s, size_t n)
 		sb_add(sb, "...");
 }
 
-static int problem(struct config *c, unsigned lineno, config_warn_fn warn, void *ctx, const char *msg)
+static int problem(struct config *c, unsigned lineno, config_warn_fn warn, void *ctx,
+		   const char *msg)
 {
 	c->problems++;
 	if (warn)
@@ -158,15 +159,15 @@ static int set_value(struct config *c, enum config_key k, const char *v, const c
 		}
 		if (words)
 			norm[len++] = ' ';
-		memcpy(norm + len, w, n);	/* fits: norm is as large as v's buffer */
+		memcpy(norm + len, w, n); /* fits: norm is as large as v's buffer */
 		len += n;
 		words++;
 	}
 	if (!words && k != CONFIG_FORCE_LOAD) {
 		*bad = v;
 		*badlen = 0;
-		*why = k == CONFIG_FALLBACK ? "is empty" :
-			"is empty (to never fall back, set FALLBACK=\"off\")";
+		*why = k == CONFIG_FALLBACK ? "is empty"
+					    : "is empty (to never fall back, set FALLBACK=\"off\")";
 		return -EINVAL;
 	}
 	norm[len] = '\0';
@@ -212,7 +213,9 @@ int config_parse_line(struct config *c, const char *line, size_t len, unsigned l
 		if (q == '"')
 			for (const char *s = p; s < close; s++)
 				if (*s == '$' || *s == '`' || *s == '\\') {
-					sb_addf(&sb, "'%c' in a value is shell code, not data: line ignored", *s);
+					sb_addf(&sb,
+						"'%c' in a value is shell code, not data: line ignored",
+						*s);
 					return problem(c, lineno, warn, ctx, msg);
 				}
 		vlen = (size_t)(close - p);
@@ -248,8 +251,8 @@ int config_parse_line(struct config *c, const char *line, size_t len, unsigned l
 	}
 	if (vlen >= sizeof(value)) {
 		set_default(c, (enum config_key)k);
-		sb_addf(&sb, "%s: value longer than %u bytes; the default '%s' applies", keys[k].name,
-			CONFIG_VALUE_MAX - 1, keys[k].def);
+		sb_addf(&sb, "%s: value longer than %u bytes; the default '%s' applies",
+			keys[k].name, CONFIG_VALUE_MAX - 1, keys[k].def);
 		return problem(c, lineno, warn, ctx, msg);
 	}
 	memcpy(value, val, vlen);
@@ -274,7 +277,8 @@ int config_parse_line(struct config *c, const char *line, size_t len, unsigned l
 	return 0;
 }
 
-unsigned config_parse(struct config *c, const char *text, size_t len, config_warn_fn warn, void *ctx)
+unsigned config_parse(struct config *c, const char *text, size_t len, config_warn_fn warn,
+		      void *ctx)
 {
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
@@ -328,7 +332,7 @@ void config_write_fatal(struct out *o, const struct config *c, const struct repo
 		    (rep->headless && n == sizeof(headless) - 1 && !memcmp(w, headless, n))) {
 			if (!first)
 				out_char(o, ' ');
-			out_mem(o, w, n);	/* validated ids: no quote in them */
+			out_mem(o, w, n); /* validated ids: no quote in them */
 			first = 0;
 		}
 		while (*p == ' ')

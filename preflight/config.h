@@ -20,16 +20,16 @@
 
 #include "out.h"
 
-#define CONFIG_PATH "etc/default/vfio-preflight"	/* under the root */
+#define CONFIG_PATH	 "etc/default/vfio-preflight" /* under the root */
 #define CONFIG_VALUE_MAX 512
 /* problems reported per file: a file of garbage must not flood the ring */
-#define CONFIG_WARN_MAX 16
+#define CONFIG_WARN_MAX	 16
 
 enum config_key { CONFIG_FALLBACK, CONFIG_FATAL_CHECKS, CONFIG_FORCE_LOAD, CONFIG_KEYS };
 
 struct config {
-	char value[CONFIG_KEYS][CONFIG_VALUE_MAX];	/* normalized: one blank between words */
-	unsigned line[CONFIG_KEYS];			/* where it was set; 0: the default */
+	char value[CONFIG_KEYS][CONFIG_VALUE_MAX]; /* normalized: one blank between words */
+	unsigned line[CONFIG_KEYS];		   /* where it was set; 0: the default */
 	unsigned problems;
 };
 
@@ -48,7 +48,8 @@ void config_defaults(struct config *c);
 int config_parse_line(struct config *c, const char *line, size_t len, unsigned lineno, int cut,
 		      config_warn_fn warn, void *ctx);
 /* A whole file's text; returns the number of problems. */
-unsigned config_parse(struct config *c, const char *text, size_t len, config_warn_fn warn, void *ctx);
+unsigned config_parse(struct config *c, const char *text, size_t len, config_warn_fn warn,
+		      void *ctx);
 
 /* KEY="value" lines, every key: itself a valid configuration file. */
 void config_write(struct out *o, const struct config *c);

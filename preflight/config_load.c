@@ -65,7 +65,7 @@ unsigned config_load(struct config *c, const struct root *r, struct kmsg *k)
 		char msg[64];
 
 		str_fmt(msg, sizeof(msg), "%u more problems not shown", rp.shown - CONFIG_WARN_MAX);
-		rp.shown = 0;	/* this line itself */
+		rp.shown = 0; /* this line itself */
 		report(&rp, 0, msg);
 	}
 	return c->problems;

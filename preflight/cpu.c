@@ -12,7 +12,8 @@ static bool has_word(const char *list, const char *word)
 	size_t n = strlen(word);
 
 	for (const char *p = list; (p = strstr(p, word)); p += n)
-		if ((p == list || p[-1] == ' ' || p[-1] == '\t') && (p[n] == ' ' || p[n] == '\0' || p[n] == '\t'))
+		if ((p == list || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[n] == ' ' || p[n] == '\0' || p[n] == '\t'))
 			return true;
 	return false;
 }

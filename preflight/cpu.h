@@ -12,8 +12,8 @@
 #include "rootfs.h"
 
 struct cpu_virt {
-	int status;		/* 0 read, else -errno of /proc/cpuinfo */
-	bool vmx, svm;		/* on the first CPU's flags line */
+	int status;    /* 0 read, else -errno of /proc/cpuinfo */
+	bool vmx, svm; /* on the first CPU's flags line */
 	bool dev_kvm;
 };
 

@@ -8,12 +8,12 @@
 #define VFP_DIAG_H
 
 #define DIAG_KEEP 8
-#define DIAG_LEN 200
+#define DIAG_LEN  200
 
 struct diag {
 	char msg[DIAG_KEEP][DIAG_LEN];
-	unsigned n;		/* kept */
-	unsigned total;		/* seen, kept or not */
+	unsigned n;	/* kept */
+	unsigned total; /* seen, kept or not */
 };
 
 void diag_add(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

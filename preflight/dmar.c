@@ -16,12 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DMAR_HEADER 48
+#define DMAR_HEADER    48
 #define DMAR_TYPE_RMRR 1
-#define RMRR_FIXED 24
-#define SCOPE_FIXED 6
+#define RMRR_FIXED     24
+#define SCOPE_FIXED    6
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
 static uint64_t get64(const uint8_t *p)
 {
 	uint64_t v = 0;
@@ -43,7 +46,8 @@ static int parse_scopes(const uint8_t *p, const uint8_t *end, struct dmar_scope 
 		s->type = p[0];
 		s->start_bus = p[5];
 		s->n_path = 0;
-		for (const uint8_t *q = p + SCOPE_FIXED; q + 2 <= p + slen && s->n_path < DMAR_PATH_MAX; q += 2) {
+		for (const uint8_t *q = p + SCOPE_FIXED;
+		     q + 2 <= p + slen && s->n_path < DMAR_PATH_MAX; q += 2) {
 			s->path[s->n_path][0] = q[0];
 			s->path[s->n_path][1] = q[1];
 			s->n_path++;
@@ -55,7 +59,8 @@ static int parse_scopes(const uint8_t *p, const uint8_t *end, struct dmar_scope 
 	return p == end ? 0 : -EBADMSG;
 }
 
-int dmar_parse(const uint8_t *buf, size_t len, void (*cb)(void *ctx, const struct dmar_scope *s), void *ctx)
+int dmar_parse(const uint8_t *buf, size_t len, void (*cb)(void *ctx, const struct dmar_scope *s),
+	       void *ctx)
 {
 	const uint8_t *p, *end;
 	uint32_t table_len;
@@ -63,7 +68,8 @@ int dmar_parse(const uint8_t *buf, size_t len, void (*cb)(void *ctx, const struc
 
 	if (len < DMAR_HEADER || memcmp(buf, "DMAR", 4) != 0)
 		return -EINVAL;
-	table_len = (uint32_t)buf[4] | (uint32_t)buf[5] << 8 | (uint32_t)buf[6] << 16 | (uint32_t)buf[7] << 24;
+	table_len = (uint32_t)buf[4] | (uint32_t)buf[5] << 8 | (uint32_t)buf[6] << 16 |
+		    (uint32_t)buf[7] << 24;
 	if (table_len < DMAR_HEADER)
 		return -EINVAL;
 	end = buf + (table_len < len ? table_len : len);
@@ -117,15 +123,16 @@ static void on_scope(void *arg, const struct dmar_scope *s)
 	unsigned bus = s->start_bus;
 	uint32_t key = 0;
 
-	if (s->type != 1)	/* endpoints only: a bridge scope names no assignable device itself */
+	if (s->type != 1) /* endpoints only: a bridge scope names no assignable device itself */
 		return;
 	for (unsigned i = 0; i < s->n_path; i++) {
-		key = (uint32_t)s->segment << 16 | bus << 8 | (s->path[i][0] & 0x1fu) << 3 | (s->path[i][1] & 7u);
+		key = (uint32_t)s->segment << 16 | bus << 8 | (s->path[i][0] & 0x1fu) << 3 |
+		      (s->path[i][1] & 7u);
 		if (i + 1 < s->n_path) {
 			int sec = secondary_bus(c->r, key);
 
 			if (sec < 0)
-				return;	/* the path leads through no bridge of this host */
+				return; /* the path leads through no bridge of this host */
 			bus = (unsigned)sec;
 		}
 	}

@@ -24,11 +24,11 @@
 
 struct dmar_scope {
 	uint16_t segment;
-	uint8_t type;		/* 1 endpoint, 2 bridge (sub-hierarchy), 3 IOAPIC, 4 HPET, 5 ACPI */
+	uint8_t type; /* 1 endpoint, 2 bridge (sub-hierarchy), 3 IOAPIC, 4 HPET, 5 ACPI */
 	uint8_t start_bus;
 	uint8_t n_path;
-	uint8_t path[DMAR_PATH_MAX][2];	/* device, function from start_bus down */
-	uint64_t base, limit;	/* the reserved region */
+	uint8_t path[DMAR_PATH_MAX][2]; /* device, function from start_bus down */
+	uint64_t base, limit;		/* the reserved region */
 };
 
 /*
@@ -36,17 +36,18 @@ struct dmar_scope {
  * RMRR structures, -EINVAL for a buffer that is no DMAR table, -EBADMSG
  * when a structure runs past the end (the scopes before it were given).
  */
-int dmar_parse(const uint8_t *buf, size_t len, void (*cb)(void *ctx, const struct dmar_scope *s), void *ctx);
+int dmar_parse(const uint8_t *buf, size_t len, void (*cb)(void *ctx, const struct dmar_scope *s),
+	       void *ctx);
 
 #define RMRR_MAX 32
 struct rmrr_dev {
-	uint32_t slot_key;	/* as struct pci_func.slot_key */
+	uint32_t slot_key; /* as struct pci_func.slot_key */
 	uint64_t base, limit;
 };
 struct rmrr_list {
-	int status;		/* 0 read, -ENOENT no DMAR table, other -errno: unreadable or damaged */
+	int status; /* 0 read, -ENOENT no DMAR table, other -errno: unreadable or damaged */
 	struct rmrr_dev v[RMRR_MAX];
-	unsigned n;		/* the first RMRR_MAX endpoints */
+	unsigned n; /* the first RMRR_MAX endpoints */
 };
 
 /*

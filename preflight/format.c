@@ -63,12 +63,10 @@ void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 			if (!s)
 				s = "(null)";
 			e = s + strnlen(s, prec);
-			if (*e)	/* cut by the precision: whole UTF-8 characters only */
+			if (*e) /* cut by the precision: whole UTF-8 characters only */
 				e = s + utf8_cut(s, (size_t)(e - s));
 			break;
-		case 'c':
-			*--s = (char)va_arg(ap, int);
-			break;
+		case 'c': *--s = (char)va_arg(ap, int); break;
 		case 'd': {
 			long v = lng ? va_arg(ap, long) : va_arg(ap, int);
 
@@ -92,10 +90,8 @@ void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 			while (u /= base);
 			break;
 		}
-		case '%':
-			*--s = '%';
-			break;
-		default:	/* unknown or cut short: show it as written */
+		case '%': *--s = '%'; break;
+		default: /* unknown or cut short: show it as written */
 			sb_addn(sb, spec, (size_t)(fmt - spec) + (*fmt != '\0'));
 			if (*fmt)
 				fmt++;
@@ -105,7 +101,7 @@ void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 		n = (size_t)(e - s);
 		if (!left && width > n) {
 			zero = zero && conv != 's' && conv != 'c';
-			if (zero && *s == '-') {	/* -0042, not 00-42 */
+			if (zero && *s == '-') { /* -0042, not 00-42 */
 				sb_addn(sb, s++, 1);
 				width--;
 				n--;

@@ -39,11 +39,25 @@ int phase_parse(const char *name, enum phase *p)
 }
 
 const char *const module_names[M_COUNT] = {
-	[M_VFIO] = "vfio", [M_VFIO_IOMMU_TYPE1] = "vfio_iommu_type1", [M_VFIO_PCI] = "vfio_pci",
-	[M_NOUVEAU] = "nouveau", [M_NVIDIA] = "nvidia", [M_AMDGPU] = "amdgpu", [M_RADEON] = "radeon",
-	[M_I915] = "i915", [M_XE] = "xe", [M_AST] = "ast", [M_MGAG200] = "mgag200",
-	[M_VIRTIO_GPU] = "virtio_gpu", [M_VIRTIO_PCI] = "virtio_pci", [M_BOCHS] = "bochs", [M_BOCHS_DRM] = "bochs_drm",
-	[M_KVM] = "kvm", [M_KVM_INTEL] = "kvm_intel", [M_KVM_AMD] = "kvm_amd", [M_VENDOR_RESET] = "vendor_reset",
+	[M_VFIO] = "vfio",
+	[M_VFIO_IOMMU_TYPE1] = "vfio_iommu_type1",
+	[M_VFIO_PCI] = "vfio_pci",
+	[M_NOUVEAU] = "nouveau",
+	[M_NVIDIA] = "nvidia",
+	[M_AMDGPU] = "amdgpu",
+	[M_RADEON] = "radeon",
+	[M_I915] = "i915",
+	[M_XE] = "xe",
+	[M_AST] = "ast",
+	[M_MGAG200] = "mgag200",
+	[M_VIRTIO_GPU] = "virtio_gpu",
+	[M_VIRTIO_PCI] = "virtio_pci",
+	[M_BOCHS] = "bochs",
+	[M_BOCHS_DRM] = "bochs_drm",
+	[M_KVM] = "kvm",
+	[M_KVM_INTEL] = "kvm_intel",
+	[M_KVM_AMD] = "kvm_amd",
+	[M_VENDOR_RESET] = "vendor_reset",
 };
 
 int module_id_of(const char *name)
@@ -78,13 +92,16 @@ static int load_cmdline(struct host *h)
 
 	n = root_read(h->root, "proc/cmdline", buf, CMDLINE_MAX + 1);
 	if (n < 0) {
-		diag_add(&h->diag, "/proc/cmdline: %s; command line treated as empty", ERR_TEXT(-n));
+		diag_add(&h->diag, "/proc/cmdline: %s; command line treated as empty",
+			 ERR_TEXT(-n));
 		buf[0] = '\0';
 	} else {
 		if ((size_t)n == CMDLINE_MAX)
-			diag_add(&h->diag, "/proc/cmdline longer than %d bytes; the rest ignored", CMDLINE_MAX);
+			diag_add(&h->diag, "/proc/cmdline longer than %d bytes; the rest ignored",
+				 CMDLINE_MAX);
 		if (strlen(buf) != (size_t)n)
-			diag_add(&h->diag, "/proc/cmdline contains NUL bytes; read up to the first");
+			diag_add(&h->diag,
+				 "/proc/cmdline contains NUL bytes; read up to the first");
 	}
 	err = cmdline_parse(&h->cmdline, buf);
 	if (!err && !(h->cmdline_raw = strdup(buf)))
@@ -97,8 +114,8 @@ static int load_cmdline(struct host *h)
 
 static bool value_true(const char *v)
 {
-	return !strcmp(v, "1") || !strcasecmp(v, "y") || !strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
-	       !strcasecmp(v, "on");
+	return !strcmp(v, "1") || !strcasecmp(v, "y") || !strcasecmp(v, "yes") ||
+	       !strcasecmp(v, "true") || !strcasecmp(v, "on");
 }
 
 static void load_iommu(struct host *h)
@@ -113,8 +130,9 @@ static void load_iommu(struct host *h)
 	h->has_dmar = root_exists(h->root, "sys/firmware/acpi/tables/DMAR");
 	h->has_ivrs = root_exists(h->root, "sys/firmware/acpi/tables/IVRS");
 	/* either table says the directory is there: probe it only without both */
-	h->acpi = h->has_dmar || h->has_ivrs || root_exists(h->root, "sys/firmware/acpi/tables") ?
-		  TRI_YES : TRI_UNKNOWN;
+	h->acpi = h->has_dmar || h->has_ivrs || root_exists(h->root, "sys/firmware/acpi/tables")
+			  ? TRI_YES
+			  : TRI_UNKNOWN;
 
 	if ((dir = root_opendir(h->root, "sys/kernel/iommu_groups"))) {
 		while ((de = readdir(dir)))
@@ -132,20 +150,24 @@ static void load_iommu(struct host *h)
 	ir = root_file_contains(h->root, "proc/interrupts", "IR-");
 	h->intremap = ir < 0 ? TRI_UNKNOWN : ir ? TRI_YES : TRI_NO;
 
-	if ((md = modconf_option(&h->modconf, "vfio_iommu_type1", "allow_unsafe_interrupts", buf, sizeof(buf))) &&
+	if ((md = modconf_option(&h->modconf, "vfio_iommu_type1", "allow_unsafe_interrupts", buf,
+				 sizeof(buf))) &&
 	    value_true(buf)) {
 		h->allow_unsafe = true;
-		modconf_where(&h->modconf, md, h->allow_unsafe_where, sizeof(h->allow_unsafe_where));
+		modconf_where(&h->modconf, md, h->allow_unsafe_where,
+			      sizeof(h->allow_unsafe_where));
 	}
 	if ((p = cmdline_last(&h->cmdline, "vfio_iommu_type1.allow_unsafe_interrupts"))) {
 		h->allow_unsafe = !p->val || value_true(p->val);
-		str_fmt(h->allow_unsafe_where, sizeof(h->allow_unsafe_where), "the kernel command line");
+		str_fmt(h->allow_unsafe_where, sizeof(h->allow_unsafe_where),
+			"the kernel command line");
 	}
 	if (root_read(h->root, "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
-		      buf, sizeof(buf)) > 0 && value_true(str_trim(buf))) {
+		      buf, sizeof(buf)) > 0 &&
+	    value_true(str_trim(buf))) {
 		if (!h->allow_unsafe)
 			str_fmt(h->allow_unsafe_where, sizeof(h->allow_unsafe_where),
-				 "/sys/module/vfio_iommu_type1/parameters");
+				"/sys/module/vfio_iommu_type1/parameters");
 		h->allow_unsafe = true;
 	}
 	h->kernel_cmdline_file = root_exists(h->root, "etc/kernel/cmdline");
@@ -216,7 +238,8 @@ static int load_modules_index(struct host *h, const char *dir)
 
 		if ((err = kmod_index_get(&dep, module_names[i], &v, &len)) >= 0)
 			h->mod[i] = err ? MOD_AVAILABLE : MOD_MISSING;
-		if (err >= 0 && berr == 0 && (err = kmod_index_get(&builtin, module_names[i], &v, &len)) > 0)
+		if (err >= 0 && berr == 0 &&
+		    (err = kmod_index_get(&builtin, module_names[i], &v, &len)) > 0)
 			h->mod[i] = MOD_BUILTIN;
 	}
 	/* the names the module-load lists give (modules.unknown) */
@@ -226,7 +249,8 @@ static int load_modules_index(struct host *h, const char *dir)
 		size_t len;
 
 		if ((err = kmod_index_get(&dep, e->module, &v, &len)) > 0 ||
-		    (err >= 0 && berr == 0 && (err = kmod_index_get(&builtin, e->module, &v, &len)) > 0))
+		    (err >= 0 && berr == 0 &&
+		     (err = kmod_index_get(&builtin, e->module, &v, &len)) > 0))
 			e->found = true;
 	}
 	kmod_index_close(&dep);
@@ -265,8 +289,11 @@ static void load_modules(struct host *h)
 					if (h->mod[i] == MOD_UNKNOWN)
 						h->mod[i] = MOD_MISSING;
 				if (err != -ENOENT)
-					diag_add(&h->diag, "/%s/modules.dep.bin or modules.builtin.bin: %s; read modules.dep "
-						 "and modules.builtin instead", dir, KMOD_INDEX_ERROR(err));
+					diag_add(
+						&h->diag,
+						"/%s/modules.dep.bin or modules.builtin.bin: %s; read modules.dep "
+						"and modules.builtin instead",
+						dir, KMOD_INDEX_ERROR(err));
 			}
 			str_fmt(path, sizeof(path), "%s/modules.builtin", dir);
 			mc.state = MOD_BUILTIN;
@@ -302,7 +329,8 @@ static void load_ids(struct host *h)
 
 	h->ids.effective = -1;
 	vo->builtin = h->mod[M_VFIO_PCI] == MOD_BUILTIN;
-	if (modopts_build(&vo->opts, &h->modconf, vo->builtin ? NULL : h->cmdline_raw, "vfio_pci") < 0)
+	if (modopts_build(&vo->opts, &h->modconf, vo->builtin ? NULL : h->cmdline_raw, "vfio_pci") <
+	    0)
 		return;
 	if (vfio_load_parse(&vo->load, vo->opts.text) < 0) {
 		modopts_free(&vo->opts);
@@ -316,17 +344,21 @@ static void load_ids(struct host *h)
 
 		modopts_where(&vo->opts, &h->modconf, w->off, where, sizeof(where));
 		if (str_starts(where, "the kernel command line"))
-			vfio_ids_add_list(&h->ids, w->val, "kernel command line (vfio-pci.ids=)", 1);
+			vfio_ids_add_list(&h->ids, w->val, "kernel command line (vfio-pci.ids=)",
+					  1);
 		else
 			vfio_ids_add_list(&h->ids, w->val, where, 0);
 	}
-	/* a built-in one: the kernel's reading of the command line; a value it refuses is not set */
+	/* a built-in one: the kernel's reading of the command line; a value it refuses is not set
+	 */
 	if (vo->builtin)
 		while ((p = cmdline_next(&h->cmdline, "vfio_pci.ids", &pos)))
 			if (p->val && strlen(p->val) <= VFIO_ENTRY_MAX)
-				vfio_ids_add_list(&h->ids, p->val, "kernel command line (vfio-pci.ids=)", 1);
+				vfio_ids_add_list(&h->ids, p->val,
+						  "kernel command line (vfio-pci.ids=)", 1);
 	if (h->ids.dropped)
-		diag_add(&h->diag, "vfio-pci ids=: more than %d entries; %u ignored", VFIO_IDS_MAX, h->ids.dropped);
+		diag_add(&h->diag, "vfio-pci ids=: more than %d entries; %u ignored", VFIO_IDS_MAX,
+			 h->ids.dropped);
 }
 
 /* a SNAPSHOT_MAX heap buffer holding what fill() writes */
@@ -378,8 +410,8 @@ static int load_upgrade(struct host *h, const struct root *rootmnt)
 	if (!raw || !conf)
 		goto out;
 	up->image_snapshot = root_exists(h->root, "etc/vfio-preflight/snapshot");
-	up->image_modprobe = up->image_snapshot ? snapshot_text(fill_stored, h->root) :
-		snapshot_text(fill_modprobe, &h->modconf);
+	up->image_modprobe = up->image_snapshot ? snapshot_text(fill_stored, h->root)
+						: snapshot_text(fill_modprobe, &h->modconf);
 	if ((err = modconf_load(&root_mc, rootmnt, &h->diag)) < 0)
 		goto out;
 	up->root_modprobe = snapshot_text(fill_modprobe, &root_mc);
@@ -396,7 +428,9 @@ static int load_upgrade(struct host *h, const struct root *rootmnt)
 	up->booted_params = snapshot_text(fill_params, raw);
 	if (strstr(conf, "vfio-pci.ids=") || strstr(conf, "vfio_pci.ids="))
 		up->root_configures_vfio = true;
-	err = up->image_modprobe && up->root_modprobe && up->configured_params && up->booted_params ? 0 : -ENOMEM;
+	err = up->image_modprobe && up->root_modprobe && up->configured_params && up->booted_params
+		      ? 0
+		      : -ENOMEM;
 out:
 	free(raw);
 	free(conf);
@@ -441,7 +475,7 @@ int host_load(struct host *h, const struct root *r, const struct host_options *o
 		modload_read(r, h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY, &h->modload);
 	load_modules(h);
 	h->rescue_boot = cmdline_last(&h->cmdline, "vfio_preflight.rescue") != NULL;
-	if (h->phase == PHASE_UPGRADE) {	/* no PCI scan: this phase compares configurations */
+	if (h->phase == PHASE_UPGRADE) { /* no PCI scan: this phase compares configurations */
 		if (!opt->rootmnt)
 			return -EINVAL;
 		/* the real root's load lists against the real root's modules for this kernel */

@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <string.h>
 
-/* region names of the boot framebuffer drivers and devices (drivers/video, drivers/firmware/sysfb*) */
+/* region names of the boot framebuffer drivers and devices (drivers/video, drivers/firmware/sysfb*)
+ */
 static const char *const fb_names[] = {
-	"BOOTFB", "efifb", "vesafb", "simplefb", "simpledrm", "simple-framebuffer", "efidrm", "vesadrm",
+	"BOOTFB", "efifb",   "vesafb", "simplefb", "simpledrm", "simple-framebuffer",
+	"efidrm", "vesadrm",
 };
 
 int iomem_parse_fb(const char *line, struct fb_region *r)
@@ -19,7 +21,8 @@ int iomem_parse_fb(const char *line, struct fb_region *r)
 	size_t len;
 
 	/* hex_word skips the indent; "0x" never appears in /proc/iomem */
-	if (!(p = hex_word(p, &r->start)) || *p != '-' || !(p = hex_word(p + 1, &r->end)) || strncmp(p, " : ", 3))
+	if (!(p = hex_word(p, &r->start)) || *p != '-' || !(p = hex_word(p + 1, &r->end)) ||
+	    strncmp(p, " : ", 3))
 		return 0;
 	name = p + 3;
 	len = strlen(name);
@@ -49,7 +52,7 @@ static int on_line(void *ctx, char *line, size_t len, unsigned lineno, int trunc
 	(void)lineno;
 	if (truncated || !iomem_parse_fb(line, &r))
 		return 0;
-	if (!r.start && !r.end) {	/* addresses hidden from a reader without CAP_SYS_ADMIN */
+	if (!r.start && !r.end) { /* addresses hidden from a reader without CAP_SYS_ADMIN */
 		out->status = -EACCES;
 		return 0;
 	}

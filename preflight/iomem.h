@@ -18,11 +18,11 @@
 
 #define FB_MAX 8
 struct fb_region {
-	uint64_t start, end;	/* inclusive, as the kernel prints them */
+	uint64_t start, end; /* inclusive, as the kernel prints them */
 	char name[24];
 };
 struct fb_list {
-	int status;		/* 0 read, else -errno; -EACCES: addresses hidden (not root) */
+	int status; /* 0 read, else -errno; -EACCES: addresses hidden (not root) */
 	struct fb_region v[FB_MAX];
 	unsigned n;
 };

@@ -33,17 +33,17 @@
 #define NODE_PREFIX 0x80000000u
 #define NODE_VALUES 0x40000000u
 #define NODE_CHILDS 0x20000000u
-#define NODE_MASK 0x0FFFFFFFu
-#define HEADER_LEN 12u
-#define CHILD_MAX 128u
+#define NODE_MASK   0x0FFFFFFFu
+#define HEADER_LEN  12u
+#define CHILD_MAX   128u
 
 struct node {
 	const char *prefix;
 	size_t plen;
-	unsigned first, last;		/* first > last: no children */
+	unsigned first, last; /* first > last: no children */
 	const unsigned char *children;
 	uint32_t nvalues;
-	size_t values;			/* offset of the first value */
+	size_t values; /* offset of the first value */
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -59,9 +59,10 @@ int kmod_index_open_mem(struct kmod_index *ix, const void *buf, size_t size)
 	ix->size = size;
 	ix->mapped = 0;
 	ix->root = 0;
-	if (size == 0)	/* depmod writes modules.builtin.bin empty when nothing is built in */
+	if (size == 0) /* depmod writes modules.builtin.bin empty when nothing is built in */
 		return 0;
-	if (size < HEADER_LEN || size > NODE_MASK || be32(p) != INDEX_MAGIC || be32(p + 4) >> 16 != INDEX_MAJOR)
+	if (size < HEADER_LEN || size > NODE_MASK || be32(p) != INDEX_MAGIC ||
+	    be32(p + 4) >> 16 != INDEX_MAJOR)
 		return -EINVAL;
 	ix->root = be32(p + 8);
 	return 0;
@@ -78,8 +79,8 @@ int kmod_index_open(struct kmod_index *ix, const struct root *r, const char *rel
 	ix->mapped = 0;
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_size && st.st_size < (off_t)HEADER_LEN) ||
-	    st.st_size > (off_t)NODE_MASK) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_size && st.st_size < (off_t)HEADER_LEN) || st.st_size > (off_t)NODE_MASK) {
 		close(fd);
 		return -EINVAL;
 	}
@@ -135,7 +136,8 @@ static int read_node(const struct kmod_index *ix, uint32_t word, struct node *n)
 			return -EINVAL;
 		n->first = ix->map[pos];
 		n->last = ix->map[pos + 1];
-		if (n->first > n->last || n->last >= CHILD_MAX || (left - 2) / 4 < n->last - n->first + 1)
+		if (n->first > n->last || n->last >= CHILD_MAX ||
+		    (left - 2) / 4 < n->last - n->first + 1)
 			return -EINVAL;
 		n->children = ix->map + pos + 2;
 		pos += 2 + 4 * (n->last - n->first + 1);
@@ -147,7 +149,7 @@ static int read_node(const struct kmod_index *ix, uint32_t word, struct node *n)
 		if (left < 4)
 			return -EINVAL;
 		n->nvalues = be32(ix->map + pos);
-		if (n->nvalues > (left - 4) / 5)	/* a value is at least a priority and a NUL */
+		if (n->nvalues > (left - 4) / 5) /* a value is at least a priority and a NUL */
 			return -EINVAL;
 	}
 	return 0;
@@ -162,7 +164,8 @@ static uint32_t child_word(const struct node *n, unsigned char c)
 }
 
 /* each value of n through cb; -EINVAL when one runs past the end of the file */
-static int each_value(const struct kmod_index *ix, const struct node *n, kmod_index_cb cb, void *ctx)
+static int each_value(const struct kmod_index *ix, const struct node *n, kmod_index_cb cb,
+		      void *ctx)
 {
 	size_t pos = n->values;
 
@@ -170,7 +173,8 @@ static int each_value(const struct kmod_index *ix, const struct node *n, kmod_in
 		const unsigned char *nul;
 		int ret;
 
-		if (ix->size - pos < 5 || !(nul = memchr(ix->map + pos + 4, '\0', ix->size - pos - 4)))
+		if (ix->size - pos < 5 ||
+		    !(nul = memchr(ix->map + pos + 4, '\0', ix->size - pos - 4)))
 			return -EINVAL;
 		if ((ret = cb(ctx, (const char *)ix->map + pos + 4)))
 			return ret;
@@ -198,7 +202,7 @@ int kmod_index_get(const struct kmod_index *ix, const char *key, const char **va
 		if (*key == '\0') {
 			if (!n.nvalues)
 				return 0;
-			v = ix->map + n.values + 4;	/* read_node checked 5 bytes */
+			v = ix->map + n.values + 4; /* read_node checked 5 bytes */
 			if (!(nul = memchr(v, '\0', ix->size - n.values - 4)))
 				return -EINVAL;
 			*val = (const char *)v;

@@ -21,7 +21,7 @@
 /* longest key pattern a wildcard lookup assembles (real aliases: < 200) */
 #define KMOD_INDEX_PATTERN_MAX 512
 /* nodes one lookup may visit; the real modules.alias.bin needs a few hundred */
-#define KMOD_INDEX_VISITS 200000u
+#define KMOD_INDEX_VISITS      200000u
 
 /* which file answered a question about this kernel's modules */
 enum kmod_source { KMOD_FROM_NONE, KMOD_FROM_INDEX, KMOD_FROM_TEXT };
@@ -29,8 +29,8 @@ enum kmod_source { KMOD_FROM_NONE, KMOD_FROM_INDEX, KMOD_FROM_TEXT };
 struct kmod_index {
 	const unsigned char *map;
 	size_t size;
-	uint32_t root;		/* offset word of the root node */
-	int mapped;		/* map came from mmap: unmap on close */
+	uint32_t root; /* offset word of the root node */
+	int mapped;    /* map came from mmap: unmap on close */
 };
 
 /*

@@ -15,7 +15,8 @@ enum kstate { K_IGNORE, K_MODNAME, K_PARAM, K_VALUE, K_COMPLETE };
 
 static bool kmod_space(char c)
 {
-	return c == '\0' || c == ' ' || c == '\n' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+	return c == '\0' || c == ' ' || c == '\n' || c == '\t' || c == '\v' || c == '\f' ||
+	       c == '\r';
 }
 
 /* the bracket rule of kmod's underscores(), '-' read as '_' */
@@ -36,7 +37,8 @@ static bool module_matches(const char *name, const char *module)
 int kmod_cmdline_params(const char *cmdline, const char *module, kmod_param_cb cb, void *ctx)
 {
 	size_t len = strlen(cmdline);
-	char *buf = malloc(len + 1), *p, *modname, *param = NULL, *value = NULL, *quote_start = NULL;
+	char *buf = malloc(len + 1), *p, *modname, *param = NULL, *value = NULL,
+	     *quote_start = NULL;
 	enum kstate state = K_MODNAME;
 	bool quoted = false, more = true;
 	int ret = 0;
@@ -58,7 +60,7 @@ int kmod_cmdline_params(const char *cmdline, const char *module, kmod_param_cb c
 			if (!*p)
 				more = false;
 			if (quoted && state == K_VALUE) {
-				;	/* a space inside the quoted value */
+				; /* a space inside the quoted value */
 			} else if (quoted) {
 				state = K_IGNORE;
 			} else if (state == K_VALUE || state == K_PARAM) {
@@ -122,7 +124,7 @@ static int append(struct build_ctx *bc, const char *s, int directive)
 	size_t len = strlen(s);
 
 	if (!len)
-		return 0;	/* kmod skips an empty piece */
+		return 0; /* kmod skips an empty piece */
 	if (o->len + len + 2 > bc->cap) {
 		size_t cap = (o->len + len + 2) * 2;
 		char *t = realloc(o->text, cap);
@@ -146,7 +148,7 @@ static int append(struct build_ctx *bc, const char *s, int directive)
 	o->seg[o->nseg].off = o->len;
 	o->seg[o->nseg].directive = directive;
 	o->nseg++;
-	for (size_t i = 0; i < len; i++)	/* kmod turns tabs into spaces */
+	for (size_t i = 0; i < len; i++) /* kmod turns tabs into spaces */
 		o->text[o->len++] = s[i] == '\t' ? ' ' : s[i];
 	o->text[o->len] = '\0';
 	return 0;
@@ -157,7 +159,8 @@ static int on_cmdline_param(void *ctx, const char *param)
 	return append(ctx, param, -1);
 }
 
-int modopts_build(struct modopts *o, const struct modconf *mc, const char *cmdline, const char *module)
+int modopts_build(struct modopts *o, const struct modconf *mc, const char *cmdline,
+		  const char *module)
 {
 	struct build_ctx bc = { .o = o };
 	int err = 0;
@@ -185,7 +188,8 @@ void modopts_free(struct modopts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-void modopts_where(const struct modopts *o, const struct modconf *mc, size_t off, char *buf, size_t cap)
+void modopts_where(const struct modopts *o, const struct modconf *mc, size_t off, char *buf,
+		   size_t cap)
 {
 	const struct modopt_seg *s = NULL;
 

@@ -23,8 +23,8 @@
 #include "modprobe.h"
 
 struct modopt_seg {
-	size_t off;		/* where the piece starts in text */
-	int directive;		/* index into modconf.d, -1: the kernel command line */
+	size_t off;    /* where the piece starts in text */
+	int directive; /* index into modconf.d, -1: the kernel command line */
 };
 
 struct modopts {
@@ -39,9 +39,11 @@ typedef int (*kmod_param_cb)(void *ctx, const char *param);
 int kmod_cmdline_params(const char *cmdline, const char *module, kmod_param_cb cb, void *ctx);
 
 /* Returns 0 or -ENOMEM; cmdline may be NULL. */
-int modopts_build(struct modopts *o, const struct modconf *mc, const char *cmdline, const char *module);
+int modopts_build(struct modopts *o, const struct modconf *mc, const char *cmdline,
+		  const char *module);
 void modopts_free(struct modopts *o);
 /* "/etc/modprobe.d/vfio.conf:3" or "the kernel command line", for the byte at off */
-void modopts_where(const struct modopts *o, const struct modconf *mc, size_t off, char *buf, size_t cap);
+void modopts_where(const struct modopts *o, const struct modconf *mc, size_t off, char *buf,
+		   size_t cap);
 
 #endif

@@ -33,7 +33,7 @@ char *kparam_next(char *args, char **param, char **val)
 	for (i = 0; args[i]; i++) {
 		if (kparam_isspace((unsigned char)args[i]) && !in_quote)
 			break;
-		if (equals == 0 && args[i] == '=')	/* an '=' at 0 does not count */
+		if (equals == 0 && args[i] == '=') /* an '=' at 0 does not count */
 			equals = i;
 		if (args[i] == '"')
 			in_quote = !in_quote;
@@ -67,13 +67,22 @@ int kparam_bool(const char *s, bool *res)
 	if (!s)
 		return -EINVAL;
 	switch (s[0]) {
-	case 'e': case 'E': case 'y': case 'Y': case 't': case 'T': case '1':
-		*res = true;
-		return 0;
-	case 'd': case 'D': case 'n': case 'N': case 'f': case 'F': case '0':
-		*res = false;
-		return 0;
-	case 'o': case 'O':
+	case 'e':
+	case 'E':
+	case 'y':
+	case 'Y':
+	case 't':
+	case 'T':
+	case '1': *res = true; return 0;
+	case 'd':
+	case 'D':
+	case 'n':
+	case 'N':
+	case 'f':
+	case 'F':
+	case '0': *res = false; return 0;
+	case 'o':
+	case 'O':
 		if (s[1] == 'n' || s[1] == 'N') {
 			*res = true;
 			return 0;

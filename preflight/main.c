@@ -38,14 +38,14 @@
 struct options {
 	const char *command;
 	const char *root;
-	const char *state_dir;	/* relative to root */
-	const char *rootmnt;	/* boot upgrade: the real root */
+	const char *state_dir; /* relative to root */
+	const char *rootmnt;   /* boot upgrade: the real root */
 	enum phase phase;
 	const struct pci_backend *backend;
 	bool json, kmsg, color, no_color;
 	bool all;		/* groups: every group, not only passthrough ones */
 	bool motd;		/* status: the login message of a fallback or rescue boot */
-	const char *prometheus;	/* status: node_exporter textfile directory */
+	const char *prometheus; /* status: node_exporter textfile directory */
 };
 
 static void usage(int fd);
@@ -151,13 +151,14 @@ static void save_config(const struct options *o, const struct root *r, struct km
 
 	config_load(c, r, k);
 	if ((err = atomic_write(r, o->state_dir, true, "config.env", config_render, c)) < 0)
-		kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir, ERR_TEXT(-err));
+		kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir,
+			 ERR_TEXT(-err));
 }
 
 struct state_ctx {
 	const struct host *h;
 	const struct report *rep;
-	const struct config *cfg;	/* predict: what the fallback acts on, else NULL */
+	const struct config *cfg; /* predict: what the fallback acts on, else NULL */
 };
 
 static void state_json(struct out *o, const void *c)
@@ -203,7 +204,8 @@ static void save_state(const struct options *o, const struct root *r, const stru
 
 		str_fmt(name, sizeof(name), "%s.%s", phase_name(h->phase), files[i].ext);
 		if ((err = atomic_write(r, o->state_dir, true, name, files[i].render, &ctx)) < 0)
-			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name, ERR_TEXT(-err));
+			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name,
+				 ERR_TEXT(-err));
 	}
 }
 
@@ -218,7 +220,7 @@ static void prom_render(struct out *o, const void *s)
 	render_prometheus(o, s);
 }
 
-#define MOTD_DIR "run/motd.d"
+#define MOTD_DIR  "run/motd.d"
 #define MOTD_NAME "vfio-preflight"
 #define PROM_NAME "vfio-preflight.prom"
 
@@ -238,20 +240,21 @@ static int cmd_status_files(const struct options *o, const struct root *r)
 		return EXIT_INTERNAL;
 	}
 	if (o->motd) {
-		err = motd_wanted(s) ? atomic_write(r, MOTD_DIR, true, MOTD_NAME, motd_render, s) :
-				       atomic_remove(r, MOTD_DIR, MOTD_NAME);
+		err = motd_wanted(s) ? atomic_write(r, MOTD_DIR, true, MOTD_NAME, motd_render, s)
+				     : atomic_remove(r, MOTD_DIR, MOTD_NAME);
 		if (err < 0) {
-			err_printf("vfio-preflight: status: cannot write /%s/%s: %s\n", MOTD_DIR, MOTD_NAME,
-				   ERR_TEXT(-err));
+			err_printf("vfio-preflight: status: cannot write /%s/%s: %s\n", MOTD_DIR,
+				   MOTD_NAME, ERR_TEXT(-err));
 			ret = EXIT_INTERNAL;
 		}
 	}
 	if (o->prometheus) {
 		err = atomic_write(r, o->prometheus, false, PROM_NAME, prom_render, s);
 		if (err < 0) {
-			err_printf("vfio-preflight: status: cannot write %s/%s: %s (Debian's node-exporter "
-				   "reads /var/lib/prometheus/node-exporter)\n", o->prometheus, PROM_NAME,
-				   ERR_TEXT(-err));
+			err_printf(
+				"vfio-preflight: status: cannot write %s/%s: %s (Debian's node-exporter "
+				"reads /var/lib/prometheus/node-exporter)\n",
+				o->prometheus, PROM_NAME, ERR_TEXT(-err));
 			ret = EXIT_INTERNAL;
 		}
 	}
@@ -267,19 +270,21 @@ static int cmd_status(const struct options *o, const struct root *r)
 	out_init(&out, STDOUT_FILENO);
 	if (o->json)
 		out_char(&out, '{');
-	for (enum phase p = PHASE_PREDICT; p < PHASE_COUNT; p++) {	/* the phases that save state */
+	for (enum phase p = PHASE_PREDICT; p < PHASE_COUNT; p++) { /* the phases that save state */
 		const char *phase = phase_name(p);
 		char path[320], buf[4096];
 		int fd, n;
 
-		str_fmt(path, sizeof(path), "%s/%s.%s", o->state_dir, phase, o->json ? "json" : "txt");
+		str_fmt(path, sizeof(path), "%s/%s.%s", o->state_dir, phase,
+			o->json ? "json" : "txt");
 		fd = root_openat(r, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (o->json)
 			out_printf(&out, "%s\"%s\":", found ? "," : "", phase);
 		else
-			out_printf(&out, "%s== %s phase (/%s) ==\n", found ? "\n" : "", phase, path);
+			out_printf(&out, "%s== %s phase (/%s) ==\n", found ? "\n" : "", phase,
+				   path);
 		while ((n = (int)read(fd, buf, sizeof(buf))) > 0)
 			out_mem(&out, buf, (size_t)n);
 		close(fd);
@@ -289,8 +294,10 @@ static int cmd_status(const struct options *o, const struct root *r)
 		out_str(&out, "}\n");
 	out_flush(&out);
 	if (!found)
-		err_printf("vfio-preflight: no saved verdicts in /%s (the initramfs phases did not run "
-			"on this boot; is the hook installed and the image rebuilt?)\n", o->state_dir);
+		err_printf(
+			"vfio-preflight: no saved verdicts in /%s (the initramfs phases did not run "
+			"on this boot; is the hook installed and the image rebuilt?)\n",
+			o->state_dir);
 	return found ? EXIT_OK : EXIT_FAILED;
 }
 #endif
@@ -315,7 +322,7 @@ static int cmd_snapshot(const struct root *r)
 
 		out_init(&out, STDOUT_FILENO);
 		out_str(&out, "# vfio-preflight snapshot: vfio-relevant boot configuration\n");
-		out_bytes(&out, buf, strlen(buf));	/* data: read back byte for byte */
+		out_bytes(&out, buf, strlen(buf)); /* data: read back byte for byte */
 		out_char(&out, '\n');
 		out_flush(&out);
 		modconf_free(&mc);
@@ -342,7 +349,7 @@ static int cmd_groups(const struct options *o, const struct root *r)
 	if (!err && !(parent = malloc((h->pci.n + 1) * sizeof(*parent))))
 		err = -ENOMEM;
 	if (!err) {
-		pci_parents(r, &h->pci, parent);	/* no links: every function on a root bus */
+		pci_parents(r, &h->pci, parent); /* no links: every function on a root bus */
 		out_init(&out, STDOUT_FILENO);
 		err = render_groups(&out, h, parent, o->all, o->color);
 		out_flush(&out);
@@ -360,7 +367,7 @@ static int run(const struct options *o, const struct root *r)
 	struct host *h = malloc(sizeof(*h));
 	struct report rep;
 	struct kmsg k;
-	struct config cfg = { .problems = 0 };	/* boot predict: the validated configuration */
+	struct config cfg = { .problems = 0 }; /* boot predict: the validated configuration */
 	struct root rootmnt = { .fd = -1 };
 	bool boot = !strcmp(o->command, "boot");
 	int err;
@@ -370,7 +377,8 @@ static int run(const struct options *o, const struct root *r)
 		return -ENOMEM;
 	if (o->rootmnt) {
 		if ((err = root_open(&rootmnt, o->rootmnt)) < 0) {
-			kmsg_log(&k, 3, "upgrade: ERROR cannot open the real root %s: %s; boot continues",
+			kmsg_log(&k, 3,
+				 "upgrade: ERROR cannot open the real root %s: %s; boot continues",
 				 o->rootmnt, ERR_TEXT(err));
 			free(h);
 			return err;
@@ -384,7 +392,8 @@ static int run(const struct options *o, const struct root *r)
 		err = report_run(h, &rep);
 	if (err) {
 		if (boot || o->kmsg)
-			kmsg_log(&k, 3, "internal: ERROR %s while reading the host; boot continues", ERR_TEXT(-err));
+			kmsg_log(&k, 3, "internal: ERROR %s while reading the host; boot continues",
+				 ERR_TEXT(-err));
 		host_free(h);
 		free(h);
 		root_close(&rootmnt);
@@ -516,26 +525,32 @@ static int on_root(int argc, char **argv, int (*fn)(const struct options *, cons
 
 /* a command with options of its own has .fn; one with the shared options has .run */
 static const struct command commands[] = {
-	{ .name = "check", .run = run_report,
+	{ .name = "check",
+	  .run = run_report,
 	  .usage = "[--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
 		   " [--backend sysfs|libpci] [--no-color]" },
-	{ .name = "boot", .run = run_report,
+	{ .name = "boot",
+	  .run = run_report,
 	  .usage = "predict|verify [--root DIR] [--state-dir DIR]\n"
 		   "upgrade --rootmnt DIR [--root DIR] [--state-dir DIR]" },
 #ifndef VFP_BOOT_ONLY
-	{ .name = "groups", .run = run_groups,
+	{ .name = "groups",
+	  .run = run_groups,
 	  .usage = "[--root DIR] [--all] [--backend sysfs|libpci] [--no-color]" },
 #endif
 	{ .name = "snapshot", .run = run_snapshot, .usage = "[--root DIR]" },
 	{ .name = "config", .run = run_config, .usage = "[--root DIR] [--kmsg]" },
 #ifndef VFP_BOOT_ONLY
-	{ .name = "status", .run = run_status,
+	{ .name = "status",
+	  .run = run_status,
 	  .usage = "[--root DIR] [--state-dir DIR] [--json] [--motd] [--prometheus DIR]" },
 #endif
-	{ .name = "rescue", .fn = rescue_main,
+	{ .name = "rescue",
+	  .fn = rescue_main,
 	  .usage = "--next-boot|--clear|--status [--auto] [--root DIR] [...]" },
 #ifndef VFP_BOOT_ONLY
-	{ .name = "vm", .fn = vm_main,
+	{ .name = "vm",
+	  .fn = vm_main,
 	  .usage = "[VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] [--kmsg]\n"
 		   " [--no-color]" },
 #endif
@@ -556,7 +571,7 @@ static void usage(int fd)
 			size_t len = nl ? (size_t)(nl - line) : strlen(line);
 
 			out_str(&out, i == 0 && line == c->usage ? lead : cont);
-			if (line[0] == ' ') {	/* under the first option of the line before */
+			if (line[0] == ' ') { /* under the first option of the line before */
 				for (size_t n = strlen(prog) + strlen(c->name); n > 0; n--)
 					out_char(&out, ' ');
 			} else {
@@ -572,7 +587,7 @@ static void usage(int fd)
 	out_str(&out, cont);
 	out_str(&out, prog);
 	out_str(&out, "--help | --version\nSee vfio-preflight(8).\n");
-	out_flush(&out);	/* nowhere left to report a failure to */
+	out_flush(&out); /* nowhere left to report a failure to */
 }
 
 int main(int argc, char **argv)
@@ -590,8 +605,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn ? commands[i].fn(argc - 1, argv + 1) :
-						on_root(argc - 1, argv + 1, commands[i].run);
+			return commands[i].fn ? commands[i].fn(argc - 1, argv + 1)
+					      : on_root(argc - 1, argv + 1, commands[i].run);
 	usage(STDERR_FILENO);
 	return EXIT_USAGE;
 }

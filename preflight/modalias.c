@@ -14,8 +14,9 @@
 
 void pci_modalias(const struct pci_func *d, char *buf, size_t cap)
 {
-	str_fmt(buf, cap, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", d->vendor, d->device, d->subvendor,
-		 d->subdevice, (d->class >> 16) & 0xff, (d->class >> 8) & 0xff, d->class & 0xff);
+	str_fmt(buf, cap, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", d->vendor, d->device,
+		d->subvendor, d->subdevice, (d->class >> 16) & 0xff, (d->class >> 8) & 0xff,
+		d->class & 0xff);
 }
 
 /*
@@ -78,7 +79,7 @@ static size_t match_one(const char *p, unsigned char c)
 		return 1;
 	if (*p == '[' && (n = bracket_len(p)))
 		return bracket_match(p, n, c) ? n : 0;
-	if (*p == '\\')	/* quotes the next byte; a trailing one matches nothing, as in glibc */
+	if (*p == '\\') /* quotes the next byte; a trailing one matches nothing, as in glibc */
 		return p[1] && (unsigned char)p[1] == c ? 2 : 0;
 	return (unsigned char)*p == c ? 1 : 0;
 }
@@ -116,7 +117,7 @@ int alias_match(const char *p, const char *t)
 
 struct scan_ctx {
 	struct alias_hits *out;
-	char alias[ALIAS_SCAN_MAX][64];	/* the modaliases of out->scanned */
+	char alias[ALIAS_SCAN_MAX][64]; /* the modaliases of out->scanned */
 };
 
 static void add_hit(struct alias_hits *out, size_t dev, const char *module)
@@ -222,8 +223,10 @@ int modalias_scan(const struct root *r, const char *kver, const struct pci_list 
 			if (err == 0)
 				out->source = KMOD_FROM_TEXT;
 			if (err == 0 && ierr != -ENOENT)
-				diag_add(dg, "/lib/modules/%s/modules.alias.bin: %s; read modules.alias instead", kver,
-					 KMOD_INDEX_ERROR(ierr));
+				diag_add(
+					dg,
+					"/lib/modules/%s/modules.alias.bin: %s; read modules.alias instead",
+					kver, KMOD_INDEX_ERROR(ierr));
 		}
 		out->have_aliases = err == 0;
 	}

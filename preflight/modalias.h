@@ -19,7 +19,7 @@
 #define ALIAS_HITS_MAX 32
 
 struct alias_hit {
-	size_t dev;			/* index into the host's pci list */
+	size_t dev; /* index into the host's pci list */
 	char module[32];
 };
 
@@ -31,7 +31,7 @@ struct alias_hits {
 	int have_aliases;		/* modules.alias(.bin) was readable */
 	enum kmod_source source;	/* which of the two answered */
 	int overflow;			/* more hits than v holds */
-	size_t scanned[ALIAS_SCAN_MAX];	/* the functions asked about */
+	size_t scanned[ALIAS_SCAN_MAX]; /* the functions asked about */
 	size_t n_scanned;
 };
 

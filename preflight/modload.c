@@ -26,7 +26,8 @@ static int on_line(void *arg, char *line, size_t len, unsigned lineno, int trunc
 	size_t n;
 
 	(void)len;
-	/* modules-load.d: '#' and ';' comments; /etc/modules and initramfs-tools: "name [options]" */
+	/* modules-load.d: '#' and ';' comments; /etc/modules and initramfs-tools: "name [options]"
+	 */
 	if (truncated || !*p || *p == '#' || *p == ';')
 		return 0;
 	n = strcspn(p, " \t");
@@ -53,7 +54,10 @@ static void read_file(const struct root *r, struct modload *ml, const char *rel,
 }
 
 static const char *const load_dirs[] = {
-	"etc/modules-load.d", "run/modules-load.d", "usr/lib/modules-load.d", "lib/modules-load.d",
+	"etc/modules-load.d",
+	"run/modules-load.d",
+	"usr/lib/modules-load.d",
+	"lib/modules-load.d",
 };
 
 #define CONF_NAMES_MAX 64
@@ -71,10 +75,14 @@ static bool is_etc_modules_link(const struct root *r)
 	return n > 0 && (!strcmp(link, "../modules") || !strcmp(link, "/etc/modules"));
 }
 
-/* modules-load.d: *.conf merged by name (the first directory that has a name wins), in name order */
+/* modules-load.d: *.conf merged by name (the first directory that has a name wins), in name order
+ */
 static void read_load_dirs(const struct root *r, struct modload *ml)
 {
-	struct { char name[64]; unsigned char dir; } f[CONF_NAMES_MAX], t;
+	struct {
+		char name[64];
+		unsigned char dir;
+	} f[CONF_NAMES_MAX], t;
 	size_t n = 0;
 
 	for (size_t d = 0; d < sizeof(load_dirs) / sizeof(load_dirs[0]); d++) {
@@ -86,8 +94,8 @@ static void read_load_dirs(const struct root *r, struct modload *ml)
 		while ((de = readdir(dir)) && n < CONF_NAMES_MAX) {
 			size_t len = strlen(de->d_name), k;
 
-			if (len < 6 || len >= sizeof(f[0].name) || strcmp(de->d_name + len - 5, ".conf") ||
-			    de->d_name[0] == '.')
+			if (len < 6 || len >= sizeof(f[0].name) ||
+			    strcmp(de->d_name + len - 5, ".conf") || de->d_name[0] == '.')
 				continue;
 			for (k = 0; k < n && strcmp(f[k].name, de->d_name); k++)
 				;
@@ -98,7 +106,7 @@ static void read_load_dirs(const struct root *r, struct modload *ml)
 		}
 		closedir(dir);
 	}
-	for (size_t i = 1; i < n; i++)	/* insertion sort: a few names */
+	for (size_t i = 1; i < n; i++) /* insertion sort: a few names */
 		for (size_t k = i; k > 0 && strcmp(f[k - 1].name, f[k].name) > 0; k--) {
 			t = f[k];
 			f[k] = f[k - 1];

@@ -20,16 +20,16 @@
 
 #define MODLOAD_MAX 64
 struct modload_entry {
-	char module[MODNAME_LEN];	/* normalized: '_' */
-	char file[48];			/* "/etc/modules" */
+	char module[MODNAME_LEN]; /* normalized: '_' */
+	char file[48];		  /* "/etc/modules" */
 	unsigned line;
-	bool found;			/* in modules.dep or modules.builtin */
-	bool initramfs;			/* loaded by the initramfs, not systemd-modules-load */
+	bool found;	/* in modules.dep or modules.builtin */
+	bool initramfs; /* loaded by the initramfs, not systemd-modules-load */
 };
 struct modload {
 	struct modload_entry v[MODLOAD_MAX];
-	unsigned n;			/* the first MODLOAD_MAX entries */
-	bool have_dep;			/* modules.dep was read: !found means missing */
+	unsigned n;    /* the first MODLOAD_MAX entries */
+	bool have_dep; /* modules.dep was read: !found means missing */
 };
 
 /* in_initramfs: read /conf/modules only; else the running root's lists */

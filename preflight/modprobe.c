@@ -22,17 +22,17 @@ static const char *const dirs_kmod30[] = {
 	"etc/modprobe.d", "run/modprobe.d", "usr/local/lib/modprobe.d", "lib/modprobe.d", NULL,
 };
 static const char *const dirs_kmod32[] = {
-	"etc/modprobe.d", "run/modprobe.d", "usr/local/lib/modprobe.d", "usr/lib/modprobe.d",
-	"lib/modprobe.d", NULL,
+	"etc/modprobe.d",     "run/modprobe.d", "usr/local/lib/modprobe.d",
+	"usr/lib/modprobe.d", "lib/modprobe.d", NULL,
 };
 static const char *const dirs_unknown[] = {
-	"etc/modprobe.d", "run/modprobe.d", "usr/local/lib/modprobe.d", "lib/modprobe.d",
-	"usr/lib/modprobe.d", NULL,
+	"etc/modprobe.d", "run/modprobe.d",	"usr/local/lib/modprobe.d",
+	"lib/modprobe.d", "usr/lib/modprobe.d", NULL,
 };
 
 struct kmod_version_ctx {
 	int in_kmod;
-	long version;	/* -1 unknown */
+	long version; /* -1 unknown */
 };
 
 static int on_status_line(void *ctx, char *line, size_t len, unsigned lineno, int truncated)
@@ -51,7 +51,7 @@ static int on_status_line(void *ctx, char *line, size_t len, unsigned lineno, in
 		const char *v = line + 9;
 		long n = 0;
 
-		if (strchr(v, ':'))	/* an epoch */
+		if (strchr(v, ':')) /* an epoch */
 			v = strchr(v, ':') + 1;
 		while (*v >= '0' && *v <= '9' && n < 100000)
 			n = n * 10 + (*v++ - '0');
@@ -76,15 +76,15 @@ static const char *const *conf_dirs_for(long v)
 }
 
 struct conf_file {
-	char name[128];		/* basename */
-	char path[192];		/* relative to the root */
+	char name[128]; /* basename */
+	char path[192]; /* relative to the root */
 };
 
 struct parse_ctx {
 	struct modconf *mc;
 	struct diag *dg;
 	unsigned short file;
-	char join[ROOT_LINE_MAX + 1];	/* continued lines joined */
+	char join[ROOT_LINE_MAX + 1]; /* continued lines joined */
 	size_t join_len;
 	unsigned join_start;
 	int join_overflow;
@@ -110,11 +110,12 @@ static int conf_file_cmp(const void *a, const void *b)
  * The array grows as needed: all MODCONF_MAX_FILES at once (80 KB) would
  * go through klibc's mmap and munmap on every boot for a handful of files.
  */
-static long collect_files(const struct root *r, struct conf_file **outp, size_t max, struct diag *dg)
+static long collect_files(const struct root *r, struct conf_file **outp, size_t max,
+			  struct diag *dg)
 {
 	long version = kmod_version(r);
 	const char *const *conf_dirs = conf_dirs_for(version);
-	bool alias_too = version < 33;	/* kmod 33 stopped reading *.alias */
+	bool alias_too = version < 33; /* kmod 33 stopped reading *.alias */
 	struct conf_file *out = NULL;
 	size_t n = 0, cap = 0;
 
@@ -127,24 +128,28 @@ static long collect_files(const struct root *r, struct conf_file **outp, size_t 
 		while ((de = readdir(dir))) {
 			size_t j;
 
-			if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name, alias_too) || de->d_type == DT_DIR)
+			if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name, alias_too) ||
+			    de->d_type == DT_DIR)
 				continue;
 			if (strlen(de->d_name) >= sizeof(out->name)) {
-				diag_add(dg, "/%s/%.60s...: file name too long; ignored", conf_dirs[i], de->d_name);
+				diag_add(dg, "/%s/%.60s...: file name too long; ignored",
+					 conf_dirs[i], de->d_name);
 				continue;
 			}
 			for (j = 0; j < n; j++)
 				if (strcmp(out[j].name, de->d_name) == 0)
 					break;
 			if (j < n)
-				continue;	/* shadowed by an earlier directory */
+				continue; /* shadowed by an earlier directory */
 			if (n == max) {
-				diag_add(dg, "more than %zu modprobe.d files; the rest ignored", max);
+				diag_add(dg, "more than %zu modprobe.d files; the rest ignored",
+					 max);
 				break;
 			}
 			if (n == cap) {
 				size_t c = cap ? cap * 2 : 16;
-				struct conf_file *v = realloc(out, (c < max ? c : max) * sizeof(*out));
+				struct conf_file *v =
+					realloc(out, (c < max ? c : max) * sizeof(*out));
 
 				if (!v) {
 					closedir(dir);
@@ -156,7 +161,7 @@ static long collect_files(const struct root *r, struct conf_file **outp, size_t 
 			}
 			memcpy(out[n].name, de->d_name, strlen(de->d_name) + 1);
 			str_fmt(out[n].path, sizeof(out[n].path), "%s/%.*s", conf_dirs[i],
-				 (int)sizeof(out[n].name) - 1, out[n].name);
+				(int)sizeof(out[n].name) - 1, out[n].name);
 			n++;
 		}
 		closedir(dir);
@@ -268,7 +273,7 @@ static int parse_directive(struct parse_ctx *pc, char *text, unsigned line)
 	module = next_word(&s);
 	rest = rest_of_line(&s);
 	if (strcmp(cmd, "include") == 0 || strcmp(cmd, "config") == 0)
-		return 0;	/* deprecated, kmod ignores them */
+		return 0; /* deprecated, kmod ignores them */
 	if (!module || !modname_valid(module)) {
 		bad_line(pc, line, module ? "bad module name" : "missing module name");
 		return 0;
@@ -296,7 +301,7 @@ static int parse_directive(struct parse_ctx *pc, char *text, unsigned line)
 		return add_directive(pc, MOD_INSTALL, module, str_trim(rest), line);
 	if (strcmp(cmd, "softdep") == 0)
 		return add_directive(pc, MOD_SOFTDEP, module, str_trim(rest), line);
-	return 0;	/* remove */
+	return 0; /* remove */
 }
 
 static int has_binary(const char *s, size_t len)
@@ -350,7 +355,7 @@ static int on_line(void *ctx, char *line, size_t len, unsigned lineno, int trunc
 	if (continued)
 		return 0;
 	if (!pc->join_overflow && parse_directive(pc, pc->join, pc->join_start) < 0)
-		return 1;	/* out of memory: stop this file */
+		return 1; /* out of memory: stop this file */
 	pc->join_len = 0;
 	pc->join_overflow = 0;
 	return 0;
@@ -388,7 +393,7 @@ int modconf_load(struct modconf *mc, const struct root *r, struct diag *dg)
 		pc->join_len = 0;
 		pc->join_overflow = 0;
 		err = root_for_each_line(r, files[i].path, on_line, pc);
-		if (pc->join_len && !pc->join_overflow)	/* backslash on the last line */
+		if (pc->join_len && !pc->join_overflow) /* backslash on the last line */
 			parse_directive(pc, pc->join, pc->join_start);
 		if (err < 0)
 			diag_add(dg, "%s: %s", mc->files[i], ERR_TEXT(-err));
@@ -427,13 +432,15 @@ const struct mod_directive *modconf_blacklisted(const struct modconf *mc, const 
 
 		if (!modname_eq(d->module, module))
 			continue;
-		if (d->kind == MOD_BLACKLIST || (d->kind == MOD_INSTALL && command_is_noop(d->args)))
+		if (d->kind == MOD_BLACKLIST ||
+		    (d->kind == MOD_INSTALL && command_is_noop(d->args)))
 			return d;
 	}
 	return NULL;
 }
 
-const struct mod_directive *modconf_softdep_pre(const struct modconf *mc, const char *module, const char *dep)
+const struct mod_directive *modconf_softdep_pre(const struct modconf *mc, const char *module,
+						const char *dep)
 {
 	for (size_t i = 0; i < mc->n; i++) {
 		const struct mod_directive *d = &mc->d[i];
@@ -487,5 +494,5 @@ const struct mod_directive *modconf_option(const struct modconf *mc, const char 
 		    options_value(d->args, param, buf, cap) > 0)
 			found = d;
 	}
-	return found;	/* options_value writes buf only on a hit */
+	return found; /* options_value writes buf only on a hit */
 }

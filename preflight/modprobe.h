@@ -23,20 +23,20 @@
 
 enum mod_kind { MOD_OPTIONS, MOD_BLACKLIST, MOD_INSTALL, MOD_SOFTDEP };
 
-#define MODCONF_MAX_FILES 256
+#define MODCONF_MAX_FILES      256
 #define MODCONF_MAX_DIRECTIVES 4096
-#define MODNAME_LEN 64
+#define MODNAME_LEN	       64
 
 struct mod_directive {
 	enum mod_kind kind;
-	unsigned short file;		/* index into modconf.files */
+	unsigned short file; /* index into modconf.files */
 	unsigned line;
-	char module[MODNAME_LEN];	/* normalized: '_' */
-	char *args;			/* rest of the line (options: verbatim, tabs as spaces) */
+	char module[MODNAME_LEN]; /* normalized: '_' */
+	char *args;		  /* rest of the line (options: verbatim, tabs as spaces) */
 };
 
 struct modconf {
-	char *files[MODCONF_MAX_FILES];	/* "/etc/modprobe.d/vfio.conf" */
+	char *files[MODCONF_MAX_FILES]; /* "/etc/modprobe.d/vfio.conf" */
 	size_t nfiles;
 	struct mod_directive *d;
 	size_t n, cap;
@@ -51,7 +51,8 @@ void modconf_where(const struct modconf *mc, const struct mod_directive *d, char
 /* blacklist NAME, or install NAME /bin/false|/bin/true|true|false */
 const struct mod_directive *modconf_blacklisted(const struct modconf *mc, const char *module);
 /* softdep MODULE pre: ... DEP ... */
-const struct mod_directive *modconf_softdep_pre(const struct modconf *mc, const char *module, const char *dep);
+const struct mod_directive *modconf_softdep_pre(const struct modconf *mc, const char *module,
+						const char *dep);
 
 /*
  * Value of `param` in the options of `module`, the last occurrence across

@@ -131,5 +131,5 @@ void err_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	out_vprintf(&o, fmt, ap);
 	va_end(ap);
-	out_flush(&o);	/* an error here has nowhere left to go */
+	out_flush(&o); /* an error here has nowhere left to go */
 }

@@ -17,17 +17,17 @@
 
 struct out {
 	int fd;
-	int err;		/* first write error, -errno */
+	int err; /* first write error, -errno */
 	size_t len;
-	char buf[16384];	/* 4096 functions of JSON are ~1.2 MB: 75 writes, not 300 */
+	char buf[16384]; /* 4096 functions of JSON are ~1.2 MB: 75 writes, not 300 */
 };
 
 void out_init(struct out *o, int fd);
 void out_mem(struct out *o, const char *s, size_t n);
 void out_bytes(struct out *o, const char *s, size_t n);
 void out_str(struct out *o, const char *s);
-void out_char(struct out *o, char c);	/* ASCII; a byte >= 0x80 alone is no character */
-void out_hex(struct out *o, unsigned long v, int digits);	/* zero-padded, lower case */
+void out_char(struct out *o, char c); /* ASCII; a byte >= 0x80 alone is no character */
+void out_hex(struct out *o, unsigned long v, int digits); /* zero-padded, lower case */
 void out_dec(struct out *o, long v);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_vprintf(struct out *o, const char *fmt, va_list ap);

@@ -21,31 +21,31 @@
 #include "pci_ids.h"
 #include "rootfs.h"
 
-#define PCI_SLOT_LEN 16
+#define PCI_SLOT_LEN   16
 #define PCI_DRIVER_LEN 32
-#define PCI_RESET_LEN 48
+#define PCI_RESET_LEN  48
 
 enum claim {
 	CLAIM_NONE = 0,
-	CLAIM_IDS,		/* an effective ids= entry matches */
-	CLAIM_OVERRIDE,		/* driver_override is vfio-pci */
-	CLAIM_BOUND,		/* already bound to vfio-pci */
+	CLAIM_IDS,	/* an effective ids= entry matches */
+	CLAIM_OVERRIDE, /* driver_override is vfio-pci */
+	CLAIM_BOUND,	/* already bound to vfio-pci */
 };
 
 struct pci_func {
-	char slot[PCI_SLOT_LEN];	/* "0000:01:00.0" */
-	uint32_t slot_key;		/* domain:16 bus:8 device:5 function:3, sorts like slot */
+	char slot[PCI_SLOT_LEN]; /* "0000:01:00.0" */
+	uint32_t slot_key;	 /* domain:16 bus:8 device:5 function:3, sorts like slot */
 	uint16_t vendor, device, subvendor, subdevice;
-	uint32_t class;			/* 24 bits: base, sub, prog-if */
-	int iommu_group;		/* -1: no group */
-	int8_t boot_vga;		/* -1: no attribute */
-	bool has_reset_method;		/* the attribute exists */
+	uint32_t class;	       /* 24 bits: base, sub, prog-if */
+	int iommu_group;       /* -1: no group */
+	int8_t boot_vga;       /* -1: no attribute */
+	bool has_reset_method; /* the attribute exists */
 	char reset_method[PCI_RESET_LEN];
-	char driver[PCI_DRIVER_LEN];	/* "" when unbound */
-	char override[PCI_DRIVER_LEN];	/* "" when none */
-	const char *name;		/* from pci.ids (libpci backend), or NULL */
-	uint8_t claim;			/* enum claim, filled by analysis */
-	bool driver_builtin;		/* driver is built into the kernel (analysis) */
+	char driver[PCI_DRIVER_LEN];   /* "" when unbound */
+	char override[PCI_DRIVER_LEN]; /* "" when none */
+	const char *name;	       /* from pci.ids (libpci backend), or NULL */
+	uint8_t claim;		       /* enum claim, filled by analysis */
+	bool driver_builtin;	       /* driver is built into the kernel (analysis) */
 };
 
 struct pci_list {
@@ -73,15 +73,22 @@ void pci_func_init(struct pci_func *d);
 long pci_slot_key(const char *slot);
 
 /* class helpers */
-static inline unsigned pci_base_class(const struct pci_func *d) { return d->class >> 16; }
-static inline unsigned pci_class16(const struct pci_func *d) { return d->class >> 8; }
+static inline unsigned pci_base_class(const struct pci_func *d)
+{
+	return d->class >> 16;
+}
+static inline unsigned pci_class16(const struct pci_func *d)
+{
+	return d->class >> 8;
+}
 static inline bool pci_is_display(const struct pci_func *d)
 {
 	return pci_base_class(d) == PCI_BASE_CLASS_DISPLAY;
 }
 static inline bool pci_is_bridge(const struct pci_func *d)
 {
-	return pci_class16(d) == PCI_CLASS_BRIDGE_PCI || pci_class16(d) == PCI_CLASS_BRIDGE_PCI_SEMI;
+	return pci_class16(d) == PCI_CLASS_BRIDGE_PCI ||
+	       pci_class16(d) == PCI_CLASS_BRIDGE_PCI_SEMI;
 }
 /* same physical card: same domain:bus:device, another function */
 bool pci_same_slot(const struct pci_func *a, const struct pci_func *b);

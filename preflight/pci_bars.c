@@ -44,8 +44,8 @@ int pci_parse_resource(const char *text, struct pci_bar *bars)
 		struct pci_bar b;
 		const char *q;
 
-		if ((q = hex_word(p, &b.start)) && (q = hex_word(q, &b.end)) && (q = hex_word(q, &b.flags)) &&
-		    (*q == '\n' || *q == '\0' || *q == ' '))
+		if ((q = hex_word(p, &b.start)) && (q = hex_word(q, &b.end)) &&
+		    (q = hex_word(q, &b.flags)) && (*q == '\n' || *q == '\0' || *q == ' '))
 			bars[n] = b;
 		n++;
 		if (!(p = strchr(p, '\n')))
@@ -74,7 +74,7 @@ int bars_load(const struct root *r, const struct pci_list *l, int (*want)(const 
 			continue;
 		str_fmt(path, sizeof(path), "sys/bus/pci/devices/%s/resource", l->v[i].slot);
 		if (root_read(r, path, buf, sizeof(buf)) <= 0)
-			continue;	/* absent: unknown, no BAR judged */
+			continue; /* absent: unknown, no BAR judged */
 		out->v[out->n].dev = i;
 		pci_parse_resource(buf, out->v[out->n].bar);
 		out->n++;

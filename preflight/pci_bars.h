@@ -16,17 +16,17 @@
 
 #include "pci.h"
 
-#define PCI_STD_BARS 6
-#define IORESOURCE_IO 0x00000100u
-#define IORESOURCE_MEM 0x00000200u
+#define PCI_STD_BARS	    6
+#define IORESOURCE_IO	    0x00000100u
+#define IORESOURCE_MEM	    0x00000200u
 #define IORESOURCE_PREFETCH 0x00002000u
-#define IORESOURCE_MEM_64 0x00100000u
+#define IORESOURCE_MEM_64   0x00100000u
 
 struct pci_bar {
 	uint64_t start, end, flags;
 };
 struct dev_bars {
-	size_t dev;			/* index into host.pci */
+	size_t dev; /* index into host.pci */
 	struct pci_bar bar[PCI_STD_BARS];
 };
 struct bar_list {
@@ -34,20 +34,29 @@ struct bar_list {
 	size_t n;
 };
 
-/* Up to 16 hex digits (optional 0x) after blanks: the end of them, or NULL when none or too many. */
+/* Up to 16 hex digits (optional 0x) after blanks: the end of them, or NULL when none or too many.
+ */
 const char *hex_word(const char *s, uint64_t *out);
 /* Parse a resource file's text into bars (the first six lines); returns the lines parsed. */
 int pci_parse_resource(const char *text, struct pci_bar *bars);
-static inline uint64_t bar_size(const struct pci_bar *b) { return b->flags && b->end > b->start ? b->end - b->start + 1 : 0; }
-static inline int bar_is_mem(const struct pci_bar *b) { return (b->flags & IORESOURCE_MEM) != 0; }
+static inline uint64_t bar_size(const struct pci_bar *b)
+{
+	return b->flags && b->end > b->start ? b->end - b->start + 1 : 0;
+}
+static inline int bar_is_mem(const struct pci_bar *b)
+{
+	return (b->flags & IORESOURCE_MEM) != 0;
+}
 /* a memory BAR with a size but no address */
-static inline int bar_unplaced(const struct pci_bar *b) { return bar_is_mem(b) && b->start == 0 && b->end != 0; }
+static inline int bar_unplaced(const struct pci_bar *b)
+{
+	return bar_is_mem(b) && b->start == 0 && b->end != 0;
+}
 
 /* Read the BARs of every function `want` selects; returns 0 or -ENOMEM. */
 int bars_load(const struct root *r, const struct pci_list *l, int (*want)(const struct pci_func *),
 	      struct bar_list *out);
 void bars_free(struct bar_list *l);
-
 
 /* "256 MiB" */
 const char *size_text(uint64_t size, char *buf, size_t cap);

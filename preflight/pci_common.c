@@ -51,8 +51,8 @@ long pci_slot_key(const char *s)
 	size_t len = strlen(s);
 
 	/* DDDD:BB:DD.F, the domain may be longer on some hosts (VMD) */
-	if (len < 12 || len >= PCI_SLOT_LEN || s[len - 2] != '.' || s[len - 5] != ':' || s[len - 8] != ':' ||
-	    len - 8 > 7)
+	if (len < 12 || len >= PCI_SLOT_LEN || s[len - 2] != '.' || s[len - 5] != ':' ||
+	    s[len - 8] != ':' || len - 8 > 7)
 		return -1;
 	dom = hex_span(s, len - 8, 6);
 	bus = hex_span(s + len - 7, 2, 2);
@@ -60,7 +60,7 @@ long pci_slot_key(const char *s)
 	fn = s[len - 1] - '0';
 	if (dom < 0 || bus < 0 || dev < 0 || dev > 31 || fn < 0 || fn > 7)
 		return -1;
-	return ((dom & 0xffff) << 16) | (bus << 8) | (dev << 3) | fn;	/* VMD domains wrap */
+	return ((dom & 0xffff) << 16) | (bus << 8) | (dev << 3) | fn; /* VMD domains wrap */
 }
 
 /*
@@ -148,9 +148,10 @@ const char *pci_class_name(const struct pci_func *d)
 
 /* a hex digit's value plus one; 0 for every other byte */
 static const unsigned char hex1[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
-	['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,	['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
 /* hex_parse() over [p, p + n): 1..max digits after an optional 0x, or -1 */
@@ -198,7 +199,8 @@ static int id_pair(const char *p, size_t n, uint16_t *hi, uint16_t *lo)
  */
 static const char *line_end(const char *p, const char *end)
 {
-	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull, nl = ones * '\n';
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull,
+		       nl = ones * '\n';
 
 	while (end - p >= 8) {
 		uint64_t x, y;
@@ -264,8 +266,11 @@ int pci_parse_uevent_n(const char *buf, size_t n, struct pci_func *d)
 		long v;
 
 		if (line[0] == 'D' && KEY_IS(line, len, "DRIVER=")) {
-			/* a name that fits whole is not cut (and utf8_cut would look one byte past it) */
-			size_t k = len - 7 <= sizeof(d->driver) - 1 ? len - 7 : utf8_cut(line + 7, sizeof(d->driver) - 1);
+			/* a name that fits whole is not cut (and utf8_cut would look one byte past
+			 * it) */
+			size_t k = len - 7 <= sizeof(d->driver) - 1
+					   ? len - 7
+					   : utf8_cut(line + 7, sizeof(d->driver) - 1);
 
 			memcpy(d->driver, line + 7, k);
 			d->driver[k] = '\0';

@@ -50,10 +50,11 @@ static int fill(struct pci_access *pacc, struct pci_dev *p, struct pci_func *d)
 	const char *s;
 
 	pci_fill_info(p, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS |
-			 PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP);
-	str_fmt(d->slot, sizeof(d->slot), "%04x:%02x:%02x.%d", p->domain & 0xffff, p->bus, p->dev, p->func);
-	d->slot_key = ((uint32_t)(p->domain & 0xffff) << 16) | ((uint32_t)p->bus << 8) | ((uint32_t)p->dev << 3) |
-		      (uint32_t)p->func;
+				 PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP);
+	str_fmt(d->slot, sizeof(d->slot), "%04x:%02x:%02x.%d", p->domain & 0xffff, p->bus, p->dev,
+		p->func);
+	d->slot_key = ((uint32_t)(p->domain & 0xffff) << 16) | ((uint32_t)p->bus << 8) |
+		      ((uint32_t)p->dev << 3) | (uint32_t)p->func;
 	d->vendor = p->vendor_id;
 	d->device = p->device_id;
 	d->class = ((uint32_t)p->device_class << 8) | p->prog_if;
@@ -63,8 +64,10 @@ static int fill(struct pci_access *pacc, struct pci_dev *p, struct pci_func *d)
 		str_fmt(d->driver, sizeof(d->driver), "%s", s);
 	if ((s = pci_get_string_property(p, PCI_FILL_IOMMU_GROUP)))
 		d->iommu_group = pci_group_from_link(s);
-	if (pci_lookup_name(pacc, name, sizeof(name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
-			    p->vendor_id, p->device_id) && !(d->name = strdup(name)))
+	if (pci_lookup_name(pacc, name, sizeof(name),
+			    PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
+			    p->vendor_id, p->device_id) &&
+	    !(d->name = strdup(name)))
 		return -ENOMEM;
 	return 0;
 }

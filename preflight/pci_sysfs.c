@@ -17,7 +17,8 @@
 
 #define DEVICES_DIR "sys/bus/pci/devices"
 
-static int read_hex_attr(const struct root *r, const char *slot, const char *attr, unsigned digits, long *out)
+static int read_hex_attr(const struct root *r, const char *slot, const char *attr, unsigned digits,
+			 long *out)
 {
 	char path[sizeof(DEVICES_DIR) + PCI_SLOT_LEN + 32], buf[32];
 	int n;
@@ -42,7 +43,7 @@ static int read_attr_files(const struct root *r, struct pci_func *d)
 		return -ENODATA;
 	d->vendor = (uint16_t)vendor;
 	d->device = (uint16_t)device;
-	d->class = (uint32_t)class;
+	d->class = (uint32_t) class;
 	if (read_hex_attr(r, d->slot, "subsystem_vendor", 4, &v) == 0)
 		d->subvendor = (uint16_t)v;
 	if (read_hex_attr(r, d->slot, "subsystem_device", 4, &v) == 0)
@@ -51,7 +52,8 @@ static int read_attr_files(const struct root *r, struct pci_func *d)
 	str_fmt(path, sizeof(path), DEVICES_DIR "/%s/driver", d->slot);
 	if (root_readlink_at(r->fd, path, link, sizeof(link)) > 0) {
 		const char *slash = strrchr(link, '/');
-		str_fmt(d->driver, sizeof(d->driver), "%.*s", PCI_DRIVER_LEN - 1, slash ? slash + 1 : link);
+		str_fmt(d->driver, sizeof(d->driver), "%.*s", PCI_DRIVER_LEN - 1,
+			slash ? slash + 1 : link);
 	}
 	return 0;
 }
@@ -73,7 +75,8 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 		if (de->d_name[0] == '.')
 			continue;
 		if (key < 0) {
-			diag_add(dg, "/%s/%.40s: not a PCI slot name; ignored", DEVICES_DIR, de->d_name);
+			diag_add(dg, "/%s/%.40s: not a PCI slot name; ignored", DEVICES_DIR,
+				 de->d_name);
 			continue;
 		}
 		d = pci_list_add(out);
@@ -81,7 +84,7 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 			closedir(dir);
 			return -ENOMEM;
 		}
-		len = strlen(de->d_name);	/* < PCI_SLOT_LEN: checked by pci_slot_key */
+		len = strlen(de->d_name); /* < PCI_SLOT_LEN: checked by pci_slot_key */
 		memcpy(d->slot, de->d_name, len + 1);
 		d->slot_key = (uint32_t)key;
 
@@ -97,12 +100,15 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 		memcpy(path + sizeof(DEVICES_DIR) + len, "/uevent", 8);
 		n = root_read_beneath(r, path, buf, sizeof(buf));
 		if (n == -EXDEV) {
-			diag_add(dg, "/%s/%s: a link out of the tree; ignored", DEVICES_DIR, d->slot);
+			diag_add(dg, "/%s/%s: a link out of the tree; ignored", DEVICES_DIR,
+				 d->slot);
 			out->n--;
 			continue;
 		}
-		if ((n <= 0 || pci_parse_uevent_n(buf, (size_t)n, d) < 0) && read_attr_files(r, d) < 0) {
-			diag_add(dg, "%s: no readable uevent or vendor/device/class; ignored", d->slot);
+		if ((n <= 0 || pci_parse_uevent_n(buf, (size_t)n, d) < 0) &&
+		    read_attr_files(r, d) < 0) {
+			diag_add(dg, "%s: no readable uevent or vendor/device/class; ignored",
+				 d->slot);
 			out->n--;
 			continue;
 		}

@@ -13,8 +13,8 @@
 #include "host.h"
 #include "out.h"
 
-#define KMSG_PREFIX "vfio-preflight: "
-#define KMSG_RECORD_MAX 1024	/* /dev/kmsg refuses longer writes */
+#define KMSG_PREFIX	      "vfio-preflight: "
+#define KMSG_RECORD_MAX	      1024 /* /dev/kmsg refuses longer writes */
 /* printk.devkmsg=ratelimit allows a burst of 10 per open file: stay under it */
 #define KMSG_RECORDS_PER_OPEN 8
 
@@ -32,13 +32,14 @@ void json_str(struct out *o, const char *s);
 
 struct kmsg {
 	const struct root *root;
-	int fd;			/* -1: not open; -2: no kmsg, use stderr */
-	unsigned written;	/* records on this open file */
+	int fd;		  /* -1: not open; -2: no kmsg, use stderr */
+	unsigned written; /* records on this open file */
 };
 
 void kmsg_init(struct kmsg *k, const struct root *r);
 /* One record; cut to KMSG_RECORD_MAX with "..." when longer. */
-void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void kmsg_close(struct kmsg *k);
 /* One record per check, then the verdict. */
 void render_kmsg(struct kmsg *k, const struct report *rep, const char *phase);

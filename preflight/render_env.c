@@ -63,10 +63,12 @@ void render_env(struct out *out, const struct host *h, const struct report *rep)
 	env_assign(out, "IOMMU_ACTIVE", rep->iommu_active ? "1" : "0");
 	env_list(out, "FAILED", rep, LEVEL_FAIL);
 	env_list(out, "WARNED", rep, LEVEL_WARN);
-	/* every check with its level, for status --prometheus; ids and level names need no quoting */
+	/* every check with its level, for status --prometheus; ids and level names need no quoting
+	 */
 	out_str(out, "CHECKS='");
 	for (size_t i = 0; i < rep->n; i++)
-		out_printf(out, "%s%s=%s", i ? " " : "", rep->results[i].id, level_name(rep->results[i].level));
+		out_printf(out, "%s%s=%s", i ? " " : "", rep->results[i].id,
+			   level_name(rep->results[i].level));
 	out_str(out, "'\n");
 	env_open(out, "CLAIMED");
 	for (size_t i = 0; i < h->pci.n; i++)

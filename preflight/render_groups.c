@@ -11,11 +11,11 @@
 
 #include "format.h"
 
-#define GREEN "\033[32m"
-#define RED "\033[1;31m"
+#define GREEN  "\033[32m"
+#define RED    "\033[1;31m"
 #define YELLOW "\033[33m"
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
+#define BOLD   "\033[1m"
+#define RESET  "\033[0m"
 
 struct view {
 	struct out *o;
@@ -48,8 +48,9 @@ static void function_line(const struct view *v, const char *indent, const char *
 	const char *who, *c = "";
 
 	if (host_claims(d)) {
-		who = d->claim == CLAIM_BOUND ? "claimed (bound to vfio-pci)" :
-		      d->claim == CLAIM_OVERRIDE ? "claimed (driver_override)" : "claimed (vfio-pci ids)";
+		who = d->claim == CLAIM_BOUND	   ? "claimed (bound to vfio-pci)"
+		      : d->claim == CLAIM_OVERRIDE ? "claimed (driver_override)"
+						   : "claimed (vfio-pci ids)";
 		c = GREEN;
 	} else if (pci_is_bridge(d)) {
 		who = "bridge (allowed in a passthrough group)";
@@ -88,7 +89,7 @@ static void group_tree(const struct view *v, size_t start, size_t end, bool pass
 
 	for (size_t i = start; i < end; i++) {
 		size_t p = v->parent[h->by_group[i].idx], last_child = i;
-		bool more = false;	/* members behind another bridge follow */
+		bool more = false; /* members behind another bridge follow */
 
 		if (parent_seen(v, start, i))
 			continue;
@@ -99,7 +100,8 @@ static void group_tree(const struct view *v, size_t start, size_t end, bool pass
 				more = true;
 		}
 		if (p == PCI_NO_PARENT) {
-			out_printf(v->o, "  %s-[%.7s] root bus\n", more ? "+" : "\\", member(h, i)->slot);
+			out_printf(v->o, "  %s-[%.7s] root bus\n", more ? "+" : "\\",
+				   member(h, i)->slot);
 		} else {
 			const struct pci_func *b = &h->pci.v[p];
 
@@ -108,8 +110,9 @@ static void group_tree(const struct view *v, size_t start, size_t end, bool pass
 		}
 		for (size_t j = i; j <= last_child; j++)
 			if (v->parent[h->by_group[j].idx] == p)
-				function_line(v, more ? "  |   " : "      ", j == last_child ? "\\-" : "+-",
-					      member(h, j), passthrough);
+				function_line(v, more ? "  |   " : "      ",
+					      j == last_child ? "\\-" : "+-", member(h, j),
+					      passthrough);
 	}
 }
 
@@ -129,18 +132,21 @@ static bool one_group(const struct view *v, size_t start, size_t end, bool passt
 		else if (dev_blocks_group(h, d))
 			blocking++;
 	}
-	out_printf(v->o, "%sgroup %d%s: ", paint(v, BOLD), h->by_group[start].group, paint(v, RESET));
+	out_printf(v->o, "%sgroup %d%s: ", paint(v, BOLD), h->by_group[start].group,
+		   paint(v, RESET));
 	if (!passthrough)
-		out_printf(v->o, "host (%zu function%s)\n", end - start, end - start == 1 ? "" : "s");
+		out_printf(v->o, "host (%zu function%s)\n", end - start,
+			   end - start == 1 ? "" : "s");
 	else if (!blocking && !host_devs)
 		out_printf(v->o, "passthrough, %sviable%s\n", paint(v, GREEN), paint(v, RESET));
 	else {
 		out_printf(v->o, "passthrough, %snot viable%s:", paint(v, RED), paint(v, RESET));
 		if (blocking)
-			out_printf(v->o, " %zu function%s not claimed", blocking, blocking == 1 ? "" : "s");
+			out_printf(v->o, " %zu function%s not claimed", blocking,
+				   blocking == 1 ? "" : "s");
 		if (host_devs)
-			out_printf(v->o, "%s %zu host device%s in it", blocking ? ";" : "", host_devs,
-				   host_devs == 1 ? "" : "s");
+			out_printf(v->o, "%s %zu host device%s in it", blocking ? ";" : "",
+				   host_devs, host_devs == 1 ? "" : "s");
 		out_str(v->o, " (vfio-preflight check: iommu.group-viable)\n");
 	}
 	group_tree(v, start, end, passthrough);
@@ -160,8 +166,10 @@ int render_groups(struct out *o, const struct host *h, const size_t *parent, boo
 	for (size_t i = 0; i < h->pci.n; i++)
 		if (host_claims(&h->pci.v[i]) && h->pci.v[i].iommu_group < 0)
 			claimed_no_group++;
-	out_printf(o, "IOMMU groups (root %s): %zu in all, %zu with a device claimed for passthrough\n",
-		   h->root->path, n_groups, n_pass);
+	out_printf(
+		o,
+		"IOMMU groups (root %s): %zu in all, %zu with a device claimed for passthrough\n",
+		h->root->path, n_groups, n_pass);
 	if (!n_groups) {
 		out_str(o, "no IOMMU groups: the IOMMU is off in firmware or kernel "
 			   "(vfio-preflight check: iommu.firmware, iommu.kernel)\n");
@@ -180,9 +188,10 @@ int render_groups(struct out *o, const struct host *h, const size_t *parent, boo
 		}
 	}
 	if (!n_pass)
-		out_str(o, "\nno device is claimed for passthrough (vfio-pci ids, driver_override)\n");
+		out_str(o,
+			"\nno device is claimed for passthrough (vfio-pci ids, driver_override)\n");
 	if (!all && n_groups > n_pass)
-		out_printf(o, "\n(%zu host group%s not shown: --all lists them)\n", n_groups - n_pass,
-			   n_groups - n_pass == 1 ? "" : "s");
+		out_printf(o, "\n(%zu host group%s not shown: --all lists them)\n",
+			   n_groups - n_pass, n_groups - n_pass == 1 ? "" : "s");
 	return not_viable || claimed_no_group ? 1 : 0;
 }

@@ -113,7 +113,7 @@ static char *put_str(char *p, const char *s)
 		unsigned char c = (unsigned char)*s;
 		size_t k;
 
-		if (c >= 0x80) {	/* a whole character, or U+FFFD for a stray byte */
+		if (c >= 0x80) { /* a whole character, or U+FFFD for a stray byte */
 			if ((k = utf8_char(s, strnlen(s, 4)))) {
 				memcpy(p, s, k);
 				p += k;
@@ -191,7 +191,7 @@ static void json_devices(struct out *o, const struct host *h)
 		else
 			PUT(p, ",\"claimed\":false");
 		dev_end(o, p);
-		if (d->name) {	/* libpci backend only; any length */
+		if (d->name) { /* libpci backend only; any length */
 			LIT(o, ",\"name\":");
 			json_str(o, d->name);
 		}
@@ -236,7 +236,8 @@ static void json_groups(struct out *o, const struct host *h)
 	out_char(o, ']');
 }
 
-/* "vfio_pci": the option string kmod builds, whether the kernel loads the module with it, the ids it adds */
+/* "vfio_pci": the option string kmod builds, whether the kernel loads the module with it, the ids
+ * it adds */
 static void json_vfio(struct out *o, const struct host *h)
 {
 	const struct vfio_ids *ids = &h->ids;

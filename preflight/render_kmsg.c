@@ -31,7 +31,8 @@ static void kmsg_reopen(struct kmsg *k)
 {
 	if (k->fd >= 0)
 		close(k->fd);
-	k->fd = root_openat(k->root, "dev/kmsg", O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	k->fd = root_openat(k->root, "dev/kmsg",
+			    O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (k->fd < 0)
 		k->fd = -2;
 	k->written = 0;
@@ -57,8 +58,8 @@ void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...)
 	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	/* the ring keeps bytes; journalctl and dmesg readers want UTF-8 */
-	len = utf8_repair(rec, sizeof(rec) - 2, raw, sb.len, &used);	/* room for '\n' (and a NUL) */
-	if (sb.truncated || used < sb.len) {	/* cut: say so */
+	len = utf8_repair(rec, sizeof(rec) - 2, raw, sb.len, &used); /* room for '\n' (and a NUL) */
+	if (sb.truncated || used < sb.len) {			     /* cut: say so */
 		len = utf8_repair(rec, sizeof(rec) - 2 - 3, raw, sb.len, &used);
 		memcpy(rec + len, "...", 3);
 		len += 3;
@@ -80,7 +81,7 @@ void kmsg_log(struct kmsg *k, int priority, const char *fmt, ...)
 	}
 	/* no kmsg: the same line on stderr, without the "<N>" tag */
 	if (write(STDERR_FILENO, rec + 3, len - 3) < 0)
-		return;	/* nowhere left to report to */
+		return; /* nowhere left to report to */
 }
 
 void render_kmsg(struct kmsg *k, const struct report *rep, const char *phase)
@@ -92,12 +93,15 @@ void render_kmsg(struct kmsg *k, const struct report *rep, const char *phase)
 
 		count[r->level]++;
 		if (r->level == LEVEL_PASS || !r->hint[0])
-			kmsg_log(k, level_kmsg_priority(r->level), "%s: %s %s", r->id, level_tag(r->level), r->message);
+			kmsg_log(k, level_kmsg_priority(r->level), "%s: %s %s", r->id,
+				 level_tag(r->level), r->message);
 		else
 			kmsg_log(k, level_kmsg_priority(r->level), "%s: %s %s -- fix: %s", r->id,
 				 level_tag(r->level), r->message, r->hint);
 	}
-	kmsg_log(k, level_kmsg_priority(rep->verdict), "verdict: %s (%s phase: %u fail, %u warn, %u note, %u pass)%s",
-		 level_tag(rep->verdict), phase, count[LEVEL_FAIL], count[LEVEL_WARN], count[LEVEL_NOTE],
-		 count[LEVEL_PASS], rep->headless ? "; binding would leave the host headless" : "");
+	kmsg_log(k, level_kmsg_priority(rep->verdict),
+		 "verdict: %s (%s phase: %u fail, %u warn, %u note, %u pass)%s",
+		 level_tag(rep->verdict), phase, count[LEVEL_FAIL], count[LEVEL_WARN],
+		 count[LEVEL_NOTE], count[LEVEL_PASS],
+		 rep->headless ? "; binding would leave the host headless" : "");
 }

@@ -23,7 +23,8 @@ static long sys_openat2(int dirfd, const char *rel, struct open_how *how)
 	register long size __asm__("r10") = (long)sizeof(*how);
 	long ret;
 
-	__asm__ volatile("syscall" : "=a"(ret)
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
 			 : "0"((long)__NR_openat2), "D"((long)dirfd), "S"(rel), "d"(how), "r"(size)
 			 : "rcx", "r11", "memory");
 	return ret;
@@ -62,12 +63,14 @@ static int walk_nofollow(int dirfd, const char *rel, int flags, mode_t mode)
 		if (n >= sizeof(part))
 			next = -ENAMETOOLONG;
 		else if (n == 2 && rel[0] == '.' && rel[1] == '.')
-			next = -EXDEV;	/* climbing out is never a write's business */
+			next = -EXDEV; /* climbing out is never a write's business */
 		else {
 			memcpy(part, rel, n);
 			part[n] = '\0';
-			next = openat(fd, n ? part : ".", last ? flags | O_NOFOLLOW :
-				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, mode);
+			next = openat(fd, n ? part : ".",
+				      last ? flags | O_NOFOLLOW
+					   : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+				      mode);
 			next = next < 0 ? -errno : next;
 		}
 		close(fd);
@@ -85,7 +88,8 @@ static int walk_nofollow(int dirfd, const char *rel, int flags, mode_t mode)
 int root_openat(const struct root *r, const char *rel, int flags)
 {
 	/* "/" too: the real boot goes through the same resolution as a tree */
-	struct open_how how = { .flags = (unsigned)flags, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	struct open_how how = { .flags = (unsigned)flags,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	long ret;
 	int fd;
 
@@ -187,7 +191,8 @@ static int read_small(int fd, char *buf, size_t cap)
 
 int root_read_beneath(const struct root *r, const char *rel, char *buf, size_t cap)
 {
-	struct open_how how = { .flags = OPEN_RO, .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	struct open_how how = { .flags = OPEN_RO,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
 	long fd;
 
 	if (cap == 0)
@@ -343,7 +348,7 @@ int root_file_contains(const struct root *r, const char *rel, const char *needle
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno != EAGAIN)
-			found = -errno;	/* an I/O error is not "not there" */
+			found = -errno; /* an I/O error is not "not there" */
 		if (n <= 0)
 			break;
 		if ((seen += (size_t)n) > ROOT_FILE_MAX) {

@@ -25,9 +25,9 @@
 #include <sys/types.h>
 
 struct root {
-	int fd;			/* O_DIRECTORY fd of the root prefix */
-	const char *path;	/* as given, for messages */
-	int contained;		/* not "/": resolve links inside it */
+	int fd;		  /* O_DIRECTORY fd of the root prefix */
+	const char *path; /* as given, for messages */
+	int contained;	  /* not "/": resolve links inside it */
 };
 
 int root_open(struct root *r, const char *path);
@@ -65,8 +65,6 @@ DIR *root_opendir(const struct root *r, const char *rel);
 #define ROOT_FILE_MAX (32u << 20)
 typedef int (*root_line_cb)(void *ctx, char *line, size_t len, unsigned lineno, int truncated);
 int root_for_each_line(const struct root *r, const char *rel, root_line_cb cb, void *ctx);
-
-
 
 /* Does the file contain `needle` anywhere (streamed, any size)? 1, 0 or -errno. */
 int root_file_contains(const struct root *r, const char *rel, const char *needle);

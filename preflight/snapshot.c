@@ -12,8 +12,10 @@
 #include <string.h>
 
 static const char *const kind_names[] = {
-	[MOD_OPTIONS] = "options", [MOD_BLACKLIST] = "blacklist",
-	[MOD_INSTALL] = "install", [MOD_SOFTDEP] = "softdep",
+	[MOD_OPTIONS] = "options",
+	[MOD_BLACKLIST] = "blacklist",
+	[MOD_INSTALL] = "install",
+	[MOD_SOFTDEP] = "softdep",
 };
 
 /* args with runs of blanks folded to one space */
@@ -51,7 +53,8 @@ void snapshot_modprobe(const struct modconf *mc, struct strbuf *out)
 }
 
 /* NAME="value" / NAME='value' / NAME=value in a shell-style defaults file */
-static void grub_assignments(const struct root *r, const char *rel, char *linux_, char *deflt, size_t cap)
+static void grub_assignments(const struct root *r, const char *rel, char *linux_, char *deflt,
+			     size_t cap)
 {
 	char buf[8192], *line, *save = NULL;
 
@@ -124,7 +127,8 @@ enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out)
 		while ((de = readdir(dir)) && n < 64) {
 			size_t len = strlen(de->d_name);
 
-			if (len > 4 && !strcmp(de->d_name + len - 4, ".cfg") && (names[n] = strdup(de->d_name)))
+			if (len > 4 && !strcmp(de->d_name + len - 4, ".cfg") &&
+			    (names[n] = strdup(de->d_name)))
 				n++;
 		}
 		closedir(dir);
@@ -145,10 +149,21 @@ enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out)
 static int is_passthrough_param(const char *key)
 {
 	static const char *const exact[] = {
-		"intel_iommu", "amd_iommu", "iommu", "pcie_acs_override", "video", "initcall_blacklist",
-		"module_blacklist", "modprobe.blacklist", "nointremap", "intremap", "nofb", NULL,
+		"intel_iommu",
+		"amd_iommu",
+		"iommu",
+		"pcie_acs_override",
+		"video",
+		"initcall_blacklist",
+		"module_blacklist",
+		"modprobe.blacklist",
+		"nointremap",
+		"intremap",
+		"nofb",
+		NULL,
 	};
-	static const char *const prefix[] = { "vfio_pci.", "vfio-pci.", "vfio_iommu_type1.", "vfio.", NULL };
+	static const char *const prefix[] = { "vfio_pci.", "vfio-pci.", "vfio_iommu_type1.",
+					      "vfio.", NULL };
 
 	for (int i = 0; exact[i]; i++)
 		if (param_key_eq(key, exact[i]))
@@ -180,7 +195,7 @@ void passthrough_params(const char *text, struct strbuf *out)
 		if (!item)
 			break;
 		strcpy(item, c->p[i].key);
-		modname_normalize(item);	/* vfio-pci.ids and vfio_pci.ids are one parameter */
+		modname_normalize(item); /* vfio-pci.ids and vfio_pci.ids are one parameter */
 		if (c->p[i].val) {
 			strcat(item, "=");
 			strcat(item, c->p[i].val);
@@ -214,7 +229,8 @@ static int has_item(const char *list, const char *tok, size_t len, char sep)
 	return 0;
 }
 
-static void items_missing(const char *a, const char *b, char sep, const char *label, struct strbuf *out)
+static void items_missing(const char *a, const char *b, char sep, const char *label,
+			  struct strbuf *out)
 {
 	const char *p = a;
 	int first = 1;

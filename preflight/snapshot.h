@@ -27,13 +27,13 @@ void snapshot_modprobe(const struct modconf *mc, struct strbuf *out);
 
 /* where the boot loader's command line is configured */
 enum cmdline_source {
-	CMDLINE_UNCONFIGURED,	/* neither file: configured elsewhere, or no boot loader */
-	CMDLINE_KERNEL,		/* /etc/kernel/cmdline: proxmox-boot-tool */
-	CMDLINE_GRUB,		/* /etc/default/grub and grub.d/: grub-mkconfig */
+	CMDLINE_UNCONFIGURED, /* neither file: configured elsewhere, or no boot loader */
+	CMDLINE_KERNEL,	      /* /etc/kernel/cmdline: proxmox-boot-tool */
+	CMDLINE_GRUB,	      /* /etc/default/grub and grub.d/: grub-mkconfig */
 	CMDLINE_SOURCE_COUNT
 };
-const char *cmdline_source_file(enum cmdline_source s);	/* "/etc/kernel/cmdline", NULL */
-const char *cmdline_source_refresh(enum cmdline_source s);	/* "update-grub", NULL */
+const char *cmdline_source_file(enum cmdline_source s);	   /* "/etc/kernel/cmdline", NULL */
+const char *cmdline_source_refresh(enum cmdline_source s); /* "update-grub", NULL */
 
 /* The command line the boot loader is configured to pass, and where it is. */
 enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out);

@@ -16,7 +16,7 @@ int sort_u64(uint64_t *v, size_t n)
 	for (i = 1; i < n && v[i - 1] <= v[i]; i++)
 		;
 	if (i >= n)
-		return 0;	/* already sorted: the common case on a real sysfs */
+		return 0; /* already sorted: the common case on a real sysfs */
 	tmp = malloc(n * sizeof(*tmp));
 	if (!tmp)
 		return -ENOMEM;

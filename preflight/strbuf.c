@@ -21,11 +21,11 @@ void sb_addn(struct strbuf *sb, const char *s, size_t n)
 {
 	size_t room;
 
-	if (!sb->cap || sb->truncated)	/* once cut, nothing after: the text stays a prefix */
+	if (!sb->cap || sb->truncated) /* once cut, nothing after: the text stays a prefix */
 		return;
 	room = sb->cap - 1 - sb->len;
 	if (n > room) {
-		n = utf8_cut(s, room);	/* never half a character */
+		n = utf8_cut(s, room); /* never half a character */
 		sb->truncated = 1;
 	}
 	memcpy(sb->buf + sb->len, s, n);

@@ -14,7 +14,7 @@ static size_t seq_len(const unsigned char *s, size_t n)
 
 	if (c < 0x80)
 		return 1;
-	if (c < 0xc2 || c > 0xf4)	/* a continuation byte, an overlong 2-byte lead, past U+10FFFF */
+	if (c < 0xc2 || c > 0xf4) /* a continuation byte, an overlong 2-byte lead, past U+10FFFF */
 		return 0;
 	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 	/* the second byte's range excludes overlongs, surrogates and past U+10FFFF (RFC 3629 4) */
@@ -45,7 +45,7 @@ size_t utf8_valid(const char *s, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
-		if (u[i] < 0x80) {	/* the common case: ASCII */
+		if (u[i] < 0x80) { /* the common case: ASCII */
 			i++;
 			continue;
 		}
@@ -65,7 +65,7 @@ size_t utf8_cut(const char *s, size_t n)
 	while (m > 0 && n - m < 3 && (u[m] & 0xc0) == 0x80)
 		m--;
 	if ((u[m] & 0xc0) == 0x80 || u[m] < 0xc0)
-		return n;	/* no lead there: n splits no well-formed character */
+		return n; /* no lead there: n splits no well-formed character */
 	return m;
 }
 
@@ -76,7 +76,7 @@ size_t utf8_repair(char *dst, size_t cap, const char *src, size_t n, size_t *use
 	while (in < n) {
 		size_t k = utf8_valid(src + in, n - in);
 
-		if (k > cap - out) {	/* the last that fits, whole characters only */
+		if (k > cap - out) { /* the last that fits, whole characters only */
 			k = utf8_cut(src + in, cap - out);
 			memcpy(dst + out, src + in, k);
 			out += k;

@@ -90,13 +90,13 @@ int vfio_id_parse(const char *text, struct vfio_id *id)
 
 	str_fmt(id->text, sizeof(id->text), "%s", text);
 	id->fields = (uint8_t)scan_fields(text, field, &end);
-	if (id->fields < 2) {	/* the kernel: "invalid id string", skipped */
+	if (id->fields < 2) { /* the kernel: "invalid id string", skipped */
 		id->malformed = 1;
 		return -EINVAL;
 	}
 	if (!canonical(text)) {
 		id->odd = ODD_COSMETIC;
-		for (; *end; end++)	/* digits the scan never reached: an ID lost */
+		for (; *end; end++) /* digits the scan never reached: an ID lost */
 			if (hex_digit(*end) >= 0)
 				id->odd = ODD_DROPS;
 	}
@@ -109,7 +109,7 @@ void vfio_ids_add_list(struct vfio_ids *ids, const char *list, const char *where
 	uint8_t src;
 
 	if (ids->nsrc == VFIO_SRC_MAX)
-		ids->nsrc--;	/* keep the newest: it is the one that counts */
+		ids->nsrc--; /* keep the newest: it is the one that counts */
 	src = (uint8_t)ids->nsrc++;
 	str_fmt(ids->src[src].where, sizeof(ids->src[src].where), "%s", where);
 	ids->src[src].from_cmdline = from_cmdline;
@@ -121,14 +121,14 @@ void vfio_ids_add_list(struct vfio_ids *ids, const char *list, const char *where
 		char entry[VFIO_ENTRY_MAX + 1];
 
 		if (len == 0) {
-			;	/* the kernel skips an empty entry */
+			; /* the kernel skips an empty entry */
 		} else if (ids->n == VFIO_IDS_MAX) {
 			ids->dropped++;
 		} else {
 			struct vfio_id *id = &ids->v[ids->n++];
 
 			if (len > VFIO_ENTRY_MAX)
-				len = VFIO_ENTRY_MAX;	/* ids= holds 1023 bytes in all */
+				len = VFIO_ENTRY_MAX; /* ids= holds 1023 bytes in all */
 			memcpy(entry, p, len);
 			entry[len] = '\0';
 			vfio_id_parse(entry, id);
@@ -147,10 +147,8 @@ static int field_match(uint32_t want, uint32_t have)
 
 int vfio_id_matches(const struct vfio_id *id, const struct pci_func *dev)
 {
-	return !id->malformed &&
-	       field_match(id->vendor, dev->vendor) &&
-	       field_match(id->device, dev->device) &&
-	       field_match(id->subvendor, dev->subvendor) &&
+	return !id->malformed && field_match(id->vendor, dev->vendor) &&
+	       field_match(id->device, dev->device) && field_match(id->subvendor, dev->subvendor) &&
 	       field_match(id->subdevice, dev->subdevice) &&
 	       !((id->class ^ dev->class) & id->class_mask);
 }
@@ -158,12 +156,12 @@ int vfio_id_matches(const struct vfio_id *id, const struct pci_func *dev)
 const char *vfio_id_read_as(const struct vfio_id *id, char *buf, size_t cap)
 {
 	if (id->fields >= 6)
-		str_fmt(buf, cap, "%04x:%04x:%04x:%04x:%06x:%06x", id->vendor, id->device, id->subvendor,
-			id->subdevice, id->class, id->class_mask);
+		str_fmt(buf, cap, "%04x:%04x:%04x:%04x:%06x:%06x", id->vendor, id->device,
+			id->subvendor, id->subdevice, id->class, id->class_mask);
 	else if (id->fields >= 4)
-		str_fmt(buf, cap, "%04x:%04x:%04x:%04x", id->vendor, id->device, id->subvendor, id->subdevice);
+		str_fmt(buf, cap, "%04x:%04x:%04x:%04x", id->vendor, id->device, id->subvendor,
+			id->subdevice);
 	else
 		str_fmt(buf, cap, "%04x:%04x", id->vendor, id->device);
 	return buf;
 }
-

@@ -18,33 +18,33 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define VFIO_ANY_ID 0xffffffffu
-#define VFIO_ID_TEXT 72	/* 6 fields of 0x + 8 digits, 5 colons */
-#define VFIO_SRC_MAX 16
-#define VFIO_IDS_MAX 256
-#define VFIO_ENTRY_MAX 1023	/* the kernel's ids= holds 1023 bytes */
+#define VFIO_ANY_ID    0xffffffffu
+#define VFIO_ID_TEXT   72 /* 6 fields of 0x + 8 digits, 5 colons */
+#define VFIO_SRC_MAX   16
+#define VFIO_IDS_MAX   256
+#define VFIO_ENTRY_MAX 1023 /* the kernel's ids= holds 1023 bytes */
 
 struct pci_func;
 
 /* an entry the kernel takes although it is not written as the syntax says */
 enum vfio_id_odd {
 	ODD_NONE,
-	ODD_COSMETIC,	/* spaces, "0x", a trailing ':' or ')': read as meant */
-	ODD_DROPS,	/* hex digits the kernel never reads ("10de:2204;10de:1aef") */
+	ODD_COSMETIC, /* spaces, "0x", a trailing ':' or ')': read as meant */
+	ODD_DROPS,    /* hex digits the kernel never reads ("10de:2204;10de:1aef") */
 };
 
 struct vfio_id {
 	uint32_t vendor, device, subvendor, subdevice, class, class_mask;
-	char text[VFIO_ID_TEXT];	/* the entry as written (cut to fit) */
-	uint8_t source;			/* index into vfio_ids.src */
-	uint8_t malformed;		/* fewer than 2 fields: the kernel skips it */
-	uint8_t odd;			/* enum vfio_id_odd */
-	uint8_t fields;			/* fields the kernel's sscanf read */
-	unsigned matches;		/* devices it matches (filled by analysis) */
+	char text[VFIO_ID_TEXT]; /* the entry as written (cut to fit) */
+	uint8_t source;		 /* index into vfio_ids.src */
+	uint8_t malformed;	 /* fewer than 2 fields: the kernel skips it */
+	uint8_t odd;		 /* enum vfio_id_odd */
+	uint8_t fields;		 /* fields the kernel's sscanf read */
+	unsigned matches;	 /* devices it matches (filled by analysis) */
 };
 
 struct vfio_id_source {
-	char where[120];	/* "/etc/modprobe.d/vfio.conf:3", "kernel command line" */
+	char where[120]; /* "/etc/modprobe.d/vfio.conf:3", "kernel command line" */
 	int from_cmdline;
 };
 
@@ -54,7 +54,7 @@ struct vfio_ids {
 	unsigned dropped;
 	struct vfio_id_source src[VFIO_SRC_MAX];
 	size_t nsrc;
-	int effective;		/* source index whose ids= takes effect, -1 none */
+	int effective; /* source index whose ids= takes effect, -1 none */
 };
 
 /* Parse one entry; returns 0 or -EINVAL (then id->malformed is set). */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IDS_MAXLEN 1024	/* sizeof(ids) in vfio_pci.c, NUL included */
+#define IDS_MAXLEN 1024 /* sizeof(ids) in vfio_pci.c, NUL included */
 
 static const char *const bool_params[] = {
 	"nointxmask", "disable_vga", "disable_idle_d3", "enable_sriov", "disable_denylist", NULL,
@@ -31,7 +31,7 @@ static bool param_eq(const char *a, const char *b)
 static void refuse(struct vfio_load *l, int err, size_t off, const char *param, const char *val,
 		   const char *why)
 {
-	if (!l->err) {	/* name the first word; parse_args() goes on and fails at the end */
+	if (!l->err) { /* name the first word; parse_args() goes on and fails at the end */
 		l->bad_off = off;
 		l->bad_param = param;
 		l->bad_val = val;
@@ -42,7 +42,7 @@ static void refuse(struct vfio_load *l, int err, size_t off, const char *param, 
 
 static void add_ids(struct vfio_load *l, size_t off, const char *val)
 {
-	if (l->n_ids == VFIO_IDS_WORDS) {	/* the last one is what counts */
+	if (l->n_ids == VFIO_IDS_WORDS) { /* the last one is what counts */
 		memmove(l->ids, l->ids + 1, (VFIO_IDS_WORDS - 1) * sizeof(l->ids[0]));
 		l->n_ids--;
 	}
@@ -76,9 +76,11 @@ int vfio_load_parse(struct vfio_load *l, const char *opts)
 		}
 		if (param_eq(param, "ids")) {
 			if (!val)
-				refuse(l, -EINVAL, off, param, val, "is a string parameter without '=' and a value");
+				refuse(l, -EINVAL, off, param, val,
+				       "is a string parameter without '=' and a value");
 			else if (strlen(val) + 1 > IDS_MAXLEN)
-				refuse(l, -ENOSPC, off, param, val, "is longer than the 1023 bytes ids= holds");
+				refuse(l, -ENOSPC, off, param, val,
+				       "is longer than the 1023 bytes ids= holds");
 			else
 				add_ids(l, off, val);
 			continue;

@@ -24,20 +24,20 @@
 #define VFIO_IDS_WORDS 16
 
 struct vfio_ids_word {
-	size_t off;		/* of the word in the option string */
-	const char *val;	/* the value vfio_pci_fill_ids() reads */
+	size_t off;	 /* of the word in the option string */
+	const char *val; /* the value vfio_pci_fill_ids() reads */
 };
 
 struct vfio_load {
-	char *buf;		/* split copy of the option string */
-	int err;		/* 0: loads; -EINVAL or -ENOSPC: init_module() fails */
-	size_t bad_off;		/* the first word refused */
-	const char *bad_param, *bad_val;	/* bad_val NULL: no '=' */
-	const char *why;	/* "is not a boolean" ... */
-	bool dashes;		/* a bare "--" ended the parameters */
+	char *buf;			 /* split copy of the option string */
+	int err;			 /* 0: loads; -EINVAL or -ENOSPC: init_module() fails */
+	size_t bad_off;			 /* the first word refused */
+	const char *bad_param, *bad_val; /* bad_val NULL: no '=' */
+	const char *why;		 /* "is not a boolean" ... */
+	bool dashes;			 /* a bare "--" ended the parameters */
 	size_t dashes_off;
-	const char *after_dashes;	/* what was ignored */
-	struct vfio_ids_word ids[VFIO_IDS_WORDS];	/* ids= words in order, the newest kept */
+	const char *after_dashes;		  /* what was ignored */
+	struct vfio_ids_word ids[VFIO_IDS_WORDS]; /* ids= words in order, the newest kept */
 	size_t n_ids;
 };
 

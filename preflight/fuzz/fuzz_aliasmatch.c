@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strstr(buf, "[:") || strstr(buf, "[=") || strstr(buf, "[."))
 		return 0;
 	if (alias_match(buf, text) != (fnmatch(buf, text, 0) == 0)) {
-		fprintf(stderr, "alias_match and fnmatch disagree: pattern '%s' text '%s'\n", buf, text);
+		fprintf(stderr, "alias_match and fnmatch disagree: pattern '%s' text '%s'\n", buf,
+			text);
 		abort();
 	}
 	return 0;

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env_value(text, "FAILED", s.phase[0].failed, sizeof(s.phase[0].failed));
 	env_value(text, "REASON", s.fallback_reason, sizeof(s.fallback_reason));
 	env_value(text, "MODE", s.fallback_mode, sizeof(s.fallback_mode));
-	env_value(text, "CHECKS", small, sizeof(small));	/* cut to fit */
+	env_value(text, "CHECKS", small, sizeof(small)); /* cut to fit */
 	env_value(text, "", small, 0);
 	s.fell_back = s.fallback_mode[0] != '\0';
 	s.rescue_boot = size & 1;
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out_init(&o, devnull);
 	render_prometheus(&o, &s);
 	render_motd(&o, &s);
-	o.len = 0;	/* nothing to flush: /dev/null */
+	o.len = 0; /* nothing to flush: /dev/null */
 	free(text);
 	return 0;
 }

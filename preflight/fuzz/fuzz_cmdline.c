@@ -9,7 +9,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct cmdline c;	/* 16 KiB of slots: keep it off the stack */
+	static struct cmdline c; /* 16 KiB of slots: keep it off the stack */
 	char *text = fuzz_text(data, size);
 	size_t pos = 0;
 

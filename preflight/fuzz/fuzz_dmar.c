@@ -29,11 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		return 0;
 	memcpy(buf, data, size);
-	if (size >= 8 && (data[0] & 1)) {	/* a valid signature and a length that may lie */
+	if (size >= 8 && (data[0] & 1)) { /* a valid signature and a length that may lie */
 		memcpy(buf, "DMAR", 4);
 	}
 	ret = dmar_parse(buf, size, on_scope, &n);
-	if (ret < 0 && ret != -22 && ret != -74)	/* -EINVAL, -EBADMSG */
+	if (ret < 0 && ret != -22 && ret != -74) /* -EINVAL, -EBADMSG */
 		abort();
 	free(buf);
 	return 0;

@@ -19,9 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n < 0)
 		return 0;
 	if ((size_t)n >= cap || buf[n] != '\0' || (n > 0 && buf[n - 1] == '\0'))
-		abort();	/* not terminated, or a trailing NUL kept */
+		abort(); /* not terminated, or a trailing NUL kept */
 	for (int i = 0; i < n; i++)
 		if ((unsigned char)buf[i] > 0x7f)
-			abort();	/* a byte past ASCII leaked through */
+			abort(); /* a byte past ASCII leaked through */
 	return 0;
 }

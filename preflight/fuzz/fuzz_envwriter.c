@@ -30,8 +30,10 @@ static void remove_file(void)
 /* dash's output for the file at path: the values, each ended by a NUL */
 static size_t sourced(char *buf, size_t cap)
 {
-	static char *const argv[] = { "dash", "-c",
-		". \"$1\" && printf '%s\\0' \"$V0\" \"$V1\" \"$V2\" \"$V3\"", "dash", path, NULL };
+	static char *const argv[] = {
+		"dash", "-c", ". \"$1\" && printf '%s\\0' \"$V0\" \"$V1\" \"$V2\" \"$V3\"",
+		"dash", path, NULL
+	};
 	static char *const envp[] = { NULL };
 	posix_spawn_file_actions_t fa;
 	int pipefd[2], status;
@@ -48,14 +50,15 @@ static size_t sourced(char *buf, size_t cap)
 	posix_spawn_file_actions_destroy(&fa);
 	close(pipefd[1]);
 	/* libFuzzer's -timeout alarm interrupts both */
-	while (n < cap && ((k = read(pipefd[0], buf + n, cap - n)) > 0 || (k < 0 && errno == EINTR)))
+	while (n < cap &&
+	       ((k = read(pipefd[0], buf + n, cap - n)) > 0 || (k < 0 && errno == EINTR)))
 		n += k > 0 ? (size_t)k : 0;
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			abort();
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		abort();	/* the file did not source */
+		abort(); /* the file did not source */
 	return n;
 }
 
@@ -78,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		while (p < end && *p && len < sizeof(value[i]) - 1)
 			value[i][len++] = *p++;
 		value[i][len] = '\0';
-		while (p < end && *p)	/* the rest of an overlong field */
+		while (p < end && *p) /* the rest of an overlong field */
 			p++;
 		if (p < end)
 			p++;

@@ -41,8 +41,15 @@ static unsigned long take_long(struct input *in)
 /* one conversion: returns the two renderings' lengths compared inside */
 static void one(struct input *in)
 {
-	static const char *const strs[] = { "", "x", "0000:01:00.0", "10de:2204", "a longer string value",
-					    "\xc3\xa9t\xc3\xa9", "\xe2\x82\xac\xf0\x9f\x98\x80 \xe6\x97\xa5\xe6\x9c\xac" };
+	static const char *const strs[] = {
+		"",
+		"x",
+		"0000:01:00.0",
+		"10de:2204",
+		"a longer string value",
+		"\xc3\xa9t\xc3\xa9",
+		"\xe2\x82\xac\xf0\x9f\x98\x80 \xe6\x97\xa5\xe6\x9c\xac"
+	};
 	char cut[32];
 	static const char convs[] = "sdux X c%";
 	char fmt[32], ours[64], libc[256];
@@ -51,7 +58,7 @@ static void one(struct input *in)
 	int width = (int)(take(in) % 40), prec = (int)(take(in) % 30), len;
 
 	if (conv == ' ')
-		conv = 'o';	/* not supported: must come out as written */
+		conv = 'o'; /* not supported: must come out as written */
 	fmt[f++] = '[';
 	fmt[f++] = '%';
 	if (flags & 1)
@@ -71,7 +78,7 @@ static void one(struct input *in)
 	unsigned long v = take_long(in);
 
 	if (conv == 'c')
-		v = 32 + v % 95;	/* printable: a NUL would end the comparison early */
+		v = 32 + v % 95; /* printable: a NUL would end the comparison early */
 	const char *s = strs[take(in) % (sizeof(strs) / sizeof(strs[0]))];
 	int n;
 
@@ -102,7 +109,7 @@ static void one(struct input *in)
 	case '%':
 	case 'c':
 	default:
-		if (flags & 32) {	/* %ld %lu %lx %zu ... */
+		if (flags & 32) { /* %ld %lu %lx %zu ... */
 			n = str_fmt(ours, cap, fmt, v);
 			len = snprintf(libc, sizeof(libc), fmt, v);
 		} else {
@@ -113,10 +120,10 @@ static void one(struct input *in)
 	}
 	if (len < 0)
 		abort();
-	if ((size_t)len < cap) {	/* fits: the same text and length */
+	if ((size_t)len < cap) { /* fits: the same text and length */
 		if (n != len || strcmp(ours, libc))
 			abort();
-	} else {			/* cut: a prefix up to cap - 1 bytes, whole characters, -ENAMETOOLONG */
+	} else { /* cut: a prefix up to cap - 1 bytes, whole characters, -ENAMETOOLONG */
 		size_t want = utf8_cut(libc, cap - 1);
 
 		if (n != -ENAMETOOLONG || strlen(ours) != want || strncmp(ours, libc, want))

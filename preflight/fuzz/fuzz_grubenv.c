@@ -23,9 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (grubenv_edit(blk, kv, 2) >= 0) {
 		if (grubenv_check(blk, sizeof(blk)) < 0)
-			abort();	/* an edit broke a valid block */
+			abort(); /* an edit broke a valid block */
 		if (grubenv_get(blk, "next_entry", val, sizeof(val)) < 0 || strcmp(val, kv[1]))
-			abort();	/* the value did not read back */
+			abort(); /* the value did not read back */
 	}
 	return 0;
 }

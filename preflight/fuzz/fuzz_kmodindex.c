@@ -22,7 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const keys[] = {
 		"pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00",
 		"usb:v13FDp3940d0100dc00dsc00dp00ic08isc06ip62in00",
-		"vfio_pci", "bochs", "",
+		"vfio_pci",
+		"bochs",
+		"",
 	};
 	struct kmod_index ix;
 	char tail[49];

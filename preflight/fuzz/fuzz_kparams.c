@@ -18,7 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_text(data, size), *nl;
 	struct mod_directive d = { .kind = MOD_OPTIONS, .module = "vfio_pci" };
-	struct modconf mc = { .files = { "/etc/modprobe.d/fuzz.conf" }, .nfiles = 1, .d = &d, .n = 1, .cap = 1 };
+	struct modconf mc = {
+		.files = { "/etc/modprobe.d/fuzz.conf" }, .nfiles = 1, .d = &d, .n = 1, .cap = 1
+	};
 	struct modopts o;
 	struct vfio_load l;
 	char where[128];

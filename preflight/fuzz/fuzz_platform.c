@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct fb_region r;
 
-		if (iomem_parse_fb(line, &r) && (r.end < r.start || strlen(r.name) >= sizeof(r.name)))
+		if (iomem_parse_fb(line, &r) &&
+		    (r.end < r.start || strlen(r.name) >= sizeof(r.name)))
 			abort();
 		cpuinfo_parse_line(line, &c);
 	}

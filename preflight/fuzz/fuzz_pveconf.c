@@ -49,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		terminated(p->raw, sizeof(p->raw));
 		terminated(p->host, sizeof(p->host));
 		terminated(p->mapping, sizeof(p->mapping));
-		/* a valid entry names exactly one of host or mapping, and a host list qemu-server accepts */
+		/* a valid entry names exactly one of host or mapping, and a host list qemu-server
+		 * accepts */
 		if (p->valid) {
 			assert(!p->host[0] != !p->mapping[0]);
 			assert(!p->host[0] || pve_pci_list_valid(p->host));

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[64], image_path[96], root_path[96];	/* a struct root keeps its path */
+static char dir[64], image_path[96], root_path[96]; /* a struct root keeps its path */
 static struct root image, rootmnt;
 static int out_fd = -1;
 static unsigned char got[1 << 20];
@@ -49,9 +49,17 @@ static void cleanup(void)
 
 static void setup(void)
 {
-	static const char *const dirs[] = { "", "image", "image/etc", "image/etc/vfio-preflight", "image/proc",
-		"image/proc/sys", "image/proc/sys/kernel", "root", "root/etc", "root/etc/modprobe.d",
-		"root/etc/default" };
+	static const char *const dirs[] = { "",
+					    "image",
+					    "image/etc",
+					    "image/etc/vfio-preflight",
+					    "image/proc",
+					    "image/proc/sys",
+					    "image/proc/sys/kernel",
+					    "root",
+					    "root/etc",
+					    "root/etc/modprobe.d",
+					    "root/etc/default" };
 	char path[160];
 
 	snprintf(dir, sizeof(dir), "/tmp/fuzz-snapshot.%d", (int)getpid());
@@ -63,7 +71,8 @@ static void setup(void)
 	atexit(cleanup);
 	put("image/proc/cmdline", "root=/dev/sda1 intel_iommu=on iommu=pt\n", 39);
 	put("image/proc/sys/kernel/osrelease", "6.8.12-4-pve\n", 13);
-	put("root/etc/modprobe.d/vfio.conf", "options vfio-pci ids=10de:2204,10de:1aef\nsoftdep nouveau pre: vfio-pci\n", 71);
+	put("root/etc/modprobe.d/vfio.conf",
+	    "options vfio-pci ids=10de:2204,10de:1aef\nsoftdep nouveau pre: vfio-pci\n", 71);
 	snprintf(image_path, sizeof(image_path), "%s/image", dir);
 	snprintf(root_path, sizeof(root_path), "%s/root", dir);
 	if (root_open(&image, image_path) < 0 || root_open(&rootmnt, root_path) < 0)
@@ -75,7 +84,9 @@ static void setup(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct host h;
-	struct host_options opt = { .phase = PHASE_UPGRADE, .backend = &pci_backend_sysfs, .rootmnt = &rootmnt };
+	struct host_options opt = { .phase = PHASE_UPGRADE,
+				    .backend = &pci_backend_sysfs,
+				    .rootmnt = &rootmnt };
 	struct report rep;
 	struct out o;
 	size_t rows = 0;
@@ -84,8 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!dir[0])
 		setup();
 	if (size > 0 && (data[0] & 1)) {
-		static const char snap[] = "# vfio-preflight snapshot: vfio-relevant boot configuration\n"
-					   "cmdline: quiet intel_iommu=on iommu=pt\n";
+		static const char snap[] =
+			"# vfio-preflight snapshot: vfio-relevant boot configuration\n"
+			"cmdline: quiet intel_iommu=on iommu=pt\n";
 
 		put("image/etc/vfio-preflight/snapshot", snap, sizeof(snap) - 1);
 		put("root/etc/default/grub", data + 1, size - 1);
@@ -94,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		put("root/etc/default/grub", default_grub, sizeof(default_grub) - 1);
 	}
 	if (host_load(&h, &image, &opt) < 0 || report_run(&h, &rep) < 0)
-		abort();	/* a bad snapshot is an input problem, never an internal error */
+		abort(); /* a bad snapshot is an input problem, never an internal error */
 	for (size_t i = 0; i < check_count; i++)
 		rows += !!(check_table[i].phases & (1u << PHASE_UPGRADE));
 	if (rep.n != rows)

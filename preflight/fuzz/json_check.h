@@ -96,7 +96,14 @@ static long jstring(struct jcur *c, unsigned char *out, size_t cap)
 			if (c->end - c->p < 2)
 				return -1;
 			switch (c->p[1]) {
-			case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+			case '"':
+			case '\\':
+			case '/':
+			case 'b':
+			case 'f':
+			case 'n':
+			case 'r':
+			case 't':
 				if (out && n < cap)
 					out[n] = c->p[1];
 				n++;
@@ -106,14 +113,14 @@ static long jstring(struct jcur *c, unsigned char *out, size_t cap)
 				if (c->end - c->p < 6 || jhex4(c->p + 2, &cp) < 0)
 					return -1;
 				if (cp >= 0xd800 && cp <= 0xdfff)
-					return -1;	/* the writers never split a character in surrogates */
+					return -1; /* the writers never split a character in
+						      surrogates */
 				if (out && n < cap && cp < 0x100)
 					out[n] = (unsigned char)cp;
 				n++;
 				c->p += 6;
 				continue;
-			default:
-				return -1;
+			default: return -1;
 			}
 		}
 		if (*c->p < 0x20 || !(k = jutf8(c->p, c->end, &cp)))
@@ -209,18 +216,12 @@ static int jvalue(struct jcur *c)
 	if (c->p >= c->end || ++c->depth > 64)
 		return -1;
 	switch (*c->p) {
-	case '"':
-		return jstring(c, NULL, 0) < 0 ? -1 : (c->depth--, 0);
-	case 't':
-		return jword(c, "true") < 0 ? -1 : (c->depth--, 0);
-	case 'f':
-		return jword(c, "false") < 0 ? -1 : (c->depth--, 0);
-	case 'n':
-		return jword(c, "null") < 0 ? -1 : (c->depth--, 0);
-	case '[':
-		return jmembers(c, ']', 0);
-	case '{':
-		return jmembers(c, '}', 1);
+	case '"': return jstring(c, NULL, 0) < 0 ? -1 : (c->depth--, 0);
+	case 't': return jword(c, "true") < 0 ? -1 : (c->depth--, 0);
+	case 'f': return jword(c, "false") < 0 ? -1 : (c->depth--, 0);
+	case 'n': return jword(c, "null") < 0 ? -1 : (c->depth--, 0);
+	case '[': return jmembers(c, ']', 0);
+	case '{': return jmembers(c, '}', 1);
 	}
 	if (jnumber(c) < 0)
 		return -1;

@@ -48,7 +48,8 @@ int efivar_open_dir(const struct root *r)
 		close(fd);
 	if (!root_exists(r, "sys/firmware/efi"))
 		return -ENOENT;
-	if (mount("efivarfs", "/" EFIVARS, "efivarfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
+	if (mount("efivarfs", "/" EFIVARS, "efivarfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+		    0 &&
 	    errno != EBUSY)
 		return -errno;
 	return root_open_dirfd(r, EFIVARS);
@@ -60,7 +61,8 @@ int efivar_get(int dirfd, const char *name, char *buf, size_t cap)
 	int n = root_read_at(dirfd, name, (char *)raw, sizeof(raw));
 
 	if (n == 0)
-		return -ENOENT;	/* created, never written (a writer killed): efivarfs has no such variable */
+		return -ENOENT; /* created, never written (a writer killed): efivarfs has no such
+				   variable */
 	if (n < 0)
 		return n;
 	return efivar_decode(raw, (size_t)n, buf, cap);

@@ -17,8 +17,8 @@
 
 #include <stddef.h>
 
-#define EFI_LOADER_GUID "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"	/* Boot Loader Interface */
-#define EFI_VFP_GUID "99801ca0-e8a0-4748-9f15-ffc348321930"	/* vfio-preflight's own */
+#define EFI_LOADER_GUID "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f" /* Boot Loader Interface */
+#define EFI_VFP_GUID	"99801ca0-e8a0-4748-9f15-ffc348321930" /* vfio-preflight's own */
 
 /*
  * fd of the root's sys/firmware/efi/efivars. When the root is "/" and the

@@ -46,8 +46,8 @@ static int part_name(const struct root *r, const char *disk, unsigned num, char 
 		return -errno;
 	while (found && (de = readdir(d))) {
 		str_fmt(path, sizeof(path), "sys/block/%s/%s/partition", disk, de->d_name);
-		if (strncmp(de->d_name, disk, strlen(disk)) || root_read(r, path, buf, sizeof(buf)) < 0 ||
-		    strtoul(buf, NULL, 10) != num)
+		if (strncmp(de->d_name, disk, strlen(disk)) ||
+		    root_read(r, path, buf, sizeof(buf)) < 0 || strtoul(buf, NULL, 10) != num)
 			continue;
 		str_fmt(out, cap, "/dev/%s", de->d_name);
 		found = 0;
@@ -131,7 +131,8 @@ int esp_for_each(const struct root *r, esp_cb cb, void *ctx)
 		if (skip_disk(de->d_name) || !(set = disk_esps(r, de->d_name)))
 			continue;
 		for (unsigned i = 0; i < 64 && !stop; i++) {
-			if (!(set & 1ull << i) || part_name(r, de->d_name, i + 1, dev, sizeof(dev)) < 0)
+			if (!(set & 1ull << i) ||
+			    part_name(r, de->d_name, i + 1, dev, sizeof(dev)) < 0)
 				continue;
 			stop = visit(r, dev, cb, ctx);
 			if (stop >= 0)

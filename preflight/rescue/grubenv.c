@@ -64,7 +64,7 @@ int grubenv_get(const char *blk, const char *name, char *val, size_t cap)
 	size_t end = pad_start(blk), p, e, n = 0;
 
 	if (grubenv_check(blk, GRUBENV_SIZE) < 0)
-		return -EINVAL;	/* the loop below relies on every line ending in the block */
+		return -EINVAL; /* the loop below relies on every line ending in the block */
 	for (p = HDR; p < end; p = e + 1) {
 		e = line_end(blk, p, end);
 		if (!is_var(blk, p, e, name))
@@ -82,7 +82,7 @@ static int put_var(char *out, size_t *o, const char *name, const char *value)
 {
 	size_t nl = strlen(name), k = *o;
 
-	if (k + nl + 2 > GRUBENV_SIZE)	/* name, '=' and the final '\n' */
+	if (k + nl + 2 > GRUBENV_SIZE) /* name, '=' and the final '\n' */
 		return -ENOSPC;
 	memcpy(out + k, name, nl);
 	k += nl;
@@ -90,7 +90,7 @@ static int put_var(char *out, size_t *o, const char *name, const char *value)
 	for (; *value; value++) {
 		size_t esc = *value == '\\' || *value == '\n';
 
-		if (k + esc + 2 > GRUBENV_SIZE)	/* the byte, its escape, the final '\n' */
+		if (k + esc + 2 > GRUBENV_SIZE) /* the byte, its escape, the final '\n' */
 			return -ENOSPC;
 		if (esc)
 			out[k++] = '\\';
@@ -129,7 +129,8 @@ int grubenv_edit(char *blk, const char *const *kv, int n)
 			done |= 1u << i;
 	}
 	for (i = 0; i < n; i++)
-		if (!(done & 1u << i) && kv[2 * i + 1] && put_var(out, &o, kv[2 * i], kv[2 * i + 1]) < 0)
+		if (!(done & 1u << i) && kv[2 * i + 1] &&
+		    put_var(out, &o, kv[2 * i], kv[2 * i + 1]) < 0)
 			return -ENOSPC;
 	memset(out + o, '#', GRUBENV_SIZE - o);
 	if (!memcmp(out, blk, GRUBENV_SIZE))

@@ -25,7 +25,8 @@
 
 int grubenv_check(const char *blk, size_t len);
 
-/* Unescaped value of `name` into val (NUL-terminated); length, -ENOENT, or -EINVAL for a bad block. */
+/* Unescaped value of `name` into val (NUL-terminated); length, -ENOENT, or -EINVAL for a bad block.
+ */
 int grubenv_get(const char *blk, const char *name, char *val, size_t cap);
 
 /*
@@ -41,12 +42,12 @@ int grubenv_read(const struct root *r, const char *rel, char *blk);
 
 /* where grubenv_update stopped, for a message that says what happened */
 enum grubenv_step {
-	GRUBENV_OPEN,	/* nothing read: the file could not be opened (for writing) */
-	GRUBENV_LOCK,	/* nothing read */
-	GRUBENV_READ,	/* the block is not valid or cannot be read */
-	GRUBENV_EDIT,	/* the result does not fit (-ENOSPC); the file is unchanged */
-	GRUBENV_WRITE,	/* the write failed: the file is unchanged (one pwrite of the block) */
-	GRUBENV_SYNC,	/* written, but fsync failed: it may not be on disk */
+	GRUBENV_OPEN,  /* nothing read: the file could not be opened (for writing) */
+	GRUBENV_LOCK,  /* nothing read */
+	GRUBENV_READ,  /* the block is not valid or cannot be read */
+	GRUBENV_EDIT,  /* the result does not fit (-ENOSPC); the file is unchanged */
+	GRUBENV_WRITE, /* the write failed: the file is unchanged (one pwrite of the block) */
+	GRUBENV_SYNC,  /* written, but fsync failed: it may not be on disk */
 };
 
 /*

@@ -13,10 +13,10 @@
 #include <stddef.h>
 
 struct mount_find {
-	const char *path;	/* absolute: "/boot/grub" */
-	size_t best;		/* length of the best mount point so far */
+	const char *path; /* absolute: "/boot/grub" */
+	size_t best;	  /* length of the best mount point so far */
 	int found;
-	char fs[32], dev[128];	/* of the best, cut to fit */
+	char fs[32], dev[128]; /* of the best, cut to fit */
 };
 
 /* Feed one line (modified in place); lines that do not parse are skipped. */

@@ -27,18 +27,18 @@
 
 enum action { NEXT, CLEAR, STATUS };
 
-#define ONESHOT "LoaderEntryOneShot-" EFI_LOADER_GUID
-#define REASON_VAR "VfioPreflightReason-" EFI_VFP_GUID
+#define ONESHOT	    "LoaderEntryOneShot-" EFI_LOADER_GUID
+#define REASON_VAR  "VfioPreflightReason-" EFI_VFP_GUID
 #define GRUB_REASON "vfio_preflight_reason"
-#define SUFFIX "-vfio-rescue.conf"
+#define SUFFIX	    "-vfio-rescue.conf"
 
 struct rescue {
 	struct root r;
 	enum action action;
 	const char *loader, *grubenv, *esp, *reason;
 	char kver[128];
-	char want[192];		/* entry id to select */
-	int done;		/* grubenv files handled */
+	char want[192]; /* entry id to select */
+	int done;	/* grubenv files handled */
 };
 
 /* one line, on stdout when rc is 0, else on stderr; returns rc */
@@ -49,14 +49,14 @@ static int say(int rc, const char *fmt, ...)
 	struct strbuf sb;
 	va_list ap;
 
-	sb_init(&sb, line, sizeof(line) - 1);	/* room for the '\n' */
+	sb_init(&sb, line, sizeof(line) - 1); /* room for the '\n' */
 	sb_add(&sb, "vfio-preflight: rescue: ");
 	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	line[sb.len] = '\n';
 	if (write(rc ? STDERR_FILENO : STDOUT_FILENO, line, sb.len + 1) < 0)
-		return rc;	/* nowhere left to report to */
+		return rc; /* nowhere left to report to */
 	return rc;
 }
 
@@ -81,8 +81,8 @@ static void show_status(const char *loader, const char *next, const char *why)
 	struct out o;
 
 	out_init(&o, STDOUT_FILENO);
-	out_printf(&o, "loader: %s\nnext boot: %s\nreason: %s\n", loader, next[0] ? next : "(default entry)",
-		   why[0] ? why : "(none)");
+	out_printf(&o, "loader: %s\nnext boot: %s\nreason: %s\n", loader,
+		   next[0] ? next : "(default entry)", why[0] ? why : "(none)");
 	out_flush(&o);
 }
 
@@ -109,7 +109,8 @@ static int pick_entry(struct rescue *s, const char *list, int len, const char *p
 {
 	for (int pass = 0; pass < 2; pass++)
 		for (const char *p = list; p < list + len; p += strlen(p) + 1)
-			if (strlen(p) < sizeof(s->want) && (pass ? is_rescue_id(s, p) : !strcmp(p, pref))) {
+			if (strlen(p) < sizeof(s->want) &&
+			    (pass ? is_rescue_id(s, p) : !strcmp(p, pref))) {
 				memcpy(s->want, p, strlen(p) + 1);
 				return 0;
 			}
@@ -124,7 +125,8 @@ static int list_dir(const struct root *r, const char *dir, char *list, size_t ca
 	size_t len = 0;
 	DIR *d;
 
-	if (str_fmt(path, sizeof(path), "%s/loader/entries", dir) < 0 || !(d = root_opendir(r, path)))
+	if (str_fmt(path, sizeof(path), "%s/loader/entries", dir) < 0 ||
+	    !(d = root_opendir(r, path)))
 		return 0;
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name) + 1;
@@ -174,10 +176,12 @@ static void sdboot_reason(int efd, const char *why)
 	int err = efivar_set(efd, REASON_VAR, why);
 
 	if (err < 0 && why && efivar_set(efd, REASON_VAR, NULL) < 0)
-		say(EXIT_FAILED, "systemd-boot: cannot write %s: %s, nor delete the older reason there",
+		say(EXIT_FAILED,
+		    "systemd-boot: cannot write %s: %s, nor delete the older reason there",
 		    REASON_VAR, ERR_TEXT(-err));
 	else if (err < 0)
-		say(EXIT_FAILED, "systemd-boot: cannot %s %s: %s", why ? "write" : "delete", REASON_VAR, ERR_TEXT(-err));
+		say(EXIT_FAILED, "systemd-boot: cannot %s %s: %s", why ? "write" : "delete",
+		    REASON_VAR, ERR_TEXT(-err));
 }
 
 static int sdboot(struct rescue *s, int efd)
@@ -193,7 +197,8 @@ static int sdboot(struct rescue *s, int efd)
 		if (cerr < 0 && cerr != -ENOENT)
 			str_fmt(cur, sizeof(cur), "(cannot read %s: %s)", ONESHOT, ERR_TEXT(-cerr));
 		if ((err = efivar_get(efd, REASON_VAR, why, sizeof(why))) < 0 && err != -ENOENT)
-			str_fmt(why, sizeof(why), "(cannot read %s: %s)", REASON_VAR, ERR_TEXT(-err));
+			str_fmt(why, sizeof(why), "(cannot read %s: %s)", REASON_VAR,
+				ERR_TEXT(-err));
 		else if (err < 0)
 			why[0] = '\0';
 		show_status("systemd-boot", cur, why);
@@ -203,19 +208,25 @@ static int sdboot(struct rescue *s, int efd)
 		int ours = ends_with(cur, SUFFIX);
 
 		if (cerr < 0 && cerr != -ENOENT)
-			return say(EXIT_FAILED, "systemd-boot: cannot read %s: %s; a rescue one-shot may still be set",
-				   ONESHOT, ERR_TEXT(-cerr));
+			return say(
+				EXIT_FAILED,
+				"systemd-boot: cannot read %s: %s; a rescue one-shot may still be set",
+				ONESHOT, ERR_TEXT(-cerr));
 		/* the reason first: stopped half-way, no reason is left without its one-shot */
 		if ((err = efivar_set(efd, REASON_VAR, NULL)) < 0)
-			return say(EXIT_FAILED, "systemd-boot: cannot delete %s: %s%s", REASON_VAR, ERR_TEXT(-err),
-				   ours ? "; the rescue one-shot stays set" : "");
+			return say(EXIT_FAILED, "systemd-boot: cannot delete %s: %s%s", REASON_VAR,
+				   ERR_TEXT(-err), ours ? "; the rescue one-shot stays set" : "");
 		if (ours && (err = efivar_set(efd, ONESHOT, NULL)) < 0)
-			return say(EXIT_FAILED, "systemd-boot: cannot delete %s: %s", ONESHOT, ERR_TEXT(-err));
-		return say(EXIT_OK, "systemd-boot: %s", ours ? "one-shot rescue boot cleared" : "no rescue one-shot set");
+			return say(EXIT_FAILED, "systemd-boot: cannot delete %s: %s", ONESHOT,
+				   ERR_TEXT(-err));
+		return say(EXIT_OK, "systemd-boot: %s",
+			   ours ? "one-shot rescue boot cleared" : "no rescue one-shot set");
 	}
 	if (sdboot_find(s, efd) < 0)
-		return say(EXIT_FAILED, "systemd-boot: no rescue entry *-%s" SUFFIX " in the loader's entries "
-			   "(run /etc/kernel/postinst.d/zz-vfio-preflight-rescue %s)", s->kver, s->kver);
+		return say(EXIT_FAILED,
+			   "systemd-boot: no rescue entry *-%s" SUFFIX " in the loader's entries "
+			   "(run /etc/kernel/postinst.d/zz-vfio-preflight-rescue %s)",
+			   s->kver, s->kver);
 	fit = sdboot_fit_reason(s, fitbuf, sizeof(fitbuf));
 	/*
 	 * An older reason goes before the one-shot changes, the new one comes
@@ -223,16 +234,18 @@ static int sdboot(struct rescue *s, int efd)
 	 * beside a new one-shot, and the one-shot never waits on the reason.
 	 */
 	if (efivar_get(efd, REASON_VAR, why, sizeof(why)) >= 0 && (!fit || strcmp(why, fit)))
-		efivar_set(efd, REASON_VAR, NULL);	/* a failure shows when it is written below */
+		efivar_set(efd, REASON_VAR, NULL); /* a failure shows when it is written below */
 	err = efivar_set(efd, ONESHOT, s->want);
 	if (err < 0)
-		return say(EXIT_FAILED, "systemd-boot: cannot write %s: %s", ONESHOT, ERR_TEXT(-err));
+		return say(EXIT_FAILED, "systemd-boot: cannot write %s: %s", ONESHOT,
+			   ERR_TEXT(-err));
 	sdboot_reason(efd, fit);
 	why[0] = '\0';
 	if (fit && fit != s->reason)
-		str_fmt(why, sizeof(why), "; the reason is cut to fit (%zu of %zu bytes kept)", strlen(fit),
-			strlen(s->reason));
-	return say(EXIT_OK, "systemd-boot: next boot only: %s%s%s", s->want, err ? "" : " (already set)", why);
+		str_fmt(why, sizeof(why), "; the reason is cut to fit (%zu of %zu bytes kept)",
+			strlen(fit), strlen(s->reason));
+	return say(EXIT_OK, "systemd-boot: next boot only: %s%s%s", s->want,
+		   err ? "" : " (already set)", why);
 }
 
 /* ------------------------------------------------------------------ GRUB */
@@ -253,16 +266,18 @@ static int grub_cannot_write(const struct rescue *s, const char *rel)
 	char path[512];
 
 	if (str_fmt(path, sizeof(path), "/%s", rel) < 0)
-		return 0;	/* the caller's join is as long: it has said so */
+		return 0; /* the caller's join is as long: it has said so */
 	*strrchr(path, '/') = '\0';
 	m.path = path;
 	if (root_for_each_line(&s->r, "proc/mounts", mount_line, &m) < 0 || !m.found)
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		if (i < 2 ? !strcmp(m.fs, bad[i]) : str_starts(m.dev, bad[i])) {
-			err_printf("vfio-preflight: rescue: refused: /%s is on %s (%s); GRUB cannot clear "
-				   "next_entry there, so the rescue entry would boot every time. Pick "
-				   "'(rescue: no GPU passthrough)' in the GRUB menu instead\n", rel, m.dev, m.fs);
+			err_printf(
+				"vfio-preflight: rescue: refused: /%s is on %s (%s); GRUB cannot clear "
+				"next_entry there, so the rescue entry would boot every time. Pick "
+				"'(rescue: no GPU passthrough)' in the GRUB menu instead\n",
+				rel, m.dev, m.fs);
 			return 1;
 		}
 	return 0;
@@ -309,17 +324,23 @@ static int grub_failed(const char *label, int err, enum grubenv_step step)
 {
 	switch (step) {
 	case GRUBENV_EDIT:
-		return say(EXIT_FAILED, "grub: %s: no room for next_entry in the %d-byte block "
-			   "(grub-editenv %s list; unset what is not needed)", label, GRUBENV_SIZE, label);
+		return say(EXIT_FAILED,
+			   "grub: %s: no room for next_entry in the %d-byte block "
+			   "(grub-editenv %s list; unset what is not needed)",
+			   label, GRUBENV_SIZE, label);
 	case GRUBENV_WRITE:
-		return say(EXIT_FAILED, "grub: cannot write %s: %s; it is unchanged", label, ERR_TEXT(-err));
+		return say(EXIT_FAILED, "grub: cannot write %s: %s; it is unchanged", label,
+			   ERR_TEXT(-err));
 	case GRUBENV_SYNC:
-		return say(EXIT_FAILED, "grub: %s is written, but fsync failed: %s; the new block may not "
-			   "be on disk", label, ERR_TEXT(-err));
+		return say(EXIT_FAILED,
+			   "grub: %s is written, but fsync failed: %s; the new block may not "
+			   "be on disk",
+			   label, ERR_TEXT(-err));
 	case GRUBENV_READ:
 		return say(EXIT_FAILED, "grub: cannot read %s: %s", label, ERR_TEXT(-err));
 	default:
-		return say(EXIT_FAILED, "grub: cannot open %s for writing: %s", label, ERR_TEXT(-err));
+		return say(EXIT_FAILED, "grub: cannot open %s for writing: %s", label,
+			   ERR_TEXT(-err));
 	}
 }
 
@@ -334,8 +355,10 @@ static int grub_one(struct rescue *s, const struct root *here, const char *rel, 
 
 	err = grubenv_read(here, rel, blk);
 	if (err == -EINVAL)
-		return say(EXIT_FAILED, "grub: %s: not a valid 1024-byte GRUB environment block; "
-			   "recreate it with grub-editenv FILE create", label);
+		return say(EXIT_FAILED,
+			   "grub: %s: not a valid 1024-byte GRUB environment block; "
+			   "recreate it with grub-editenv FILE create",
+			   label);
 	if (err < 0)
 		return say(EXIT_FAILED, "grub: cannot read %s: %s", label, ERR_TEXT(-err));
 	if (grubenv_get(blk, "next_entry", cur, sizeof(cur)) < 0)
@@ -351,12 +374,15 @@ static int grub_one(struct rescue *s, const struct root *here, const char *rel, 
 		return EXIT_OK;
 	}
 	if (s->action == CLEAR) {
-		err = ours ? grubenv_update(here, rel, (const char *const[]){ "next_entry", NULL, GRUB_REASON, NULL },
-					    2, &step)
+		err = ours ? grubenv_update(
+				     here, rel,
+				     (const char *const[]){ "next_entry", NULL, GRUB_REASON, NULL },
+				     2, &step)
 			   : grubenv_update(here, rel, kv + 2, 1, &step);
 		if (err < 0)
 			return grub_failed(label, err, step);
-		return say(EXIT_OK, "grub: %s: %s", label, ours ? "one-shot rescue boot cleared" : "no rescue one-shot set");
+		return say(EXIT_OK, "grub: %s: %s", label,
+			   ours ? "one-shot rescue boot cleared" : "no rescue one-shot set");
 	}
 	/* grub.cfg beside the grubenv must have the entry, or GRUB would boot the default */
 	{
@@ -368,14 +394,16 @@ static int grub_one(struct rescue *s, const struct root *here, const char *rel, 
 	}
 	err = root_file_contains(here, cfg, s->want);
 	if (err < 0 && err != -ENOENT)
-		return say(EXIT_FAILED, "grub: cannot read grub.cfg beside %s: %s", label, ERR_TEXT(-err));
+		return say(EXIT_FAILED, "grub: cannot read grub.cfg beside %s: %s", label,
+			   ERR_TEXT(-err));
 	if (err != 1)
-		return say(EXIT_FAILED, "grub: no entry %s in grub.cfg beside %s (run update-grub)", s->want, label);
+		return say(EXIT_FAILED, "grub: no entry %s in grub.cfg beside %s (run update-grub)",
+			   s->want, label);
 	/* next_entry first: the reason is cut to fit, or left out */
 	cutn = grub_fit_reason(blk, kv, cut, sizeof(cut));
 	err = grubenv_update(here, rel, kv, 2, &step);
 	if (err == -ENOSPC && step == GRUBENV_EDIT && kv[3]) {
-		kv[3] = NULL;	/* the block filled up since it was read */
+		kv[3] = NULL; /* the block filled up since it was read */
 		cutn = -1;
 		err = grubenv_update(here, rel, kv, 2, &step);
 	}
@@ -383,8 +411,10 @@ static int grub_one(struct rescue *s, const struct root *here, const char *rel, 
 		return grub_failed(label, err, step);
 	/* one line: the boot scripts log it as one kernel-ring record */
 	if (cutn)
-		str_fmt(why, sizeof(why), cutn > 0 ? "; the reason is cut to fit (%ld bytes cut)" :
-			"; no room for the reason beside it: left out", cutn);
+		str_fmt(why, sizeof(why),
+			cutn > 0 ? "; the reason is cut to fit (%ld bytes cut)"
+				 : "; no room for the reason beside it: left out",
+			cutn);
 	return say(EXIT_OK, "grub: next boot only: next_entry=%s in %s%s%s", s->want, label,
 		   err ? "" : " (already set)", cutn ? why : "");
 }
@@ -406,24 +436,29 @@ static int grub_esp_cb(void *ctx, int dirfd, const char *dev)
 
 static int grub(struct rescue *s)
 {
-	static const char *const cands[] = { "efi/grub/grubenv", "boot/efi/grub/grubenv", "boot/grub/grubenv" };
+	static const char *const cands[] = { "efi/grub/grubenv", "boot/efi/grub/grubenv",
+					     "boot/grub/grubenv" };
 	char rel[512];
 	int n;
 
 	str_fmt(s->want, sizeof(s->want), "vfio-preflight-rescue-%s", s->kver);
 	if (s->grubenv || s->esp) {
-		/* inside the root, whatever the slashes: --grubenv /boot/grub/grubenv is ROOT/boot/... */
-		n = s->grubenv ? str_fmt(rel, sizeof(rel), "%s", s->grubenv + strspn(s->grubenv, "/"))
-			       : str_fmt(rel, sizeof(rel), "%s/grub/grubenv", s->esp + strspn(s->esp, "/"));
+		/* inside the root, whatever the slashes: --grubenv /boot/grub/grubenv is
+		 * ROOT/boot/... */
+		n = s->grubenv
+			    ? str_fmt(rel, sizeof(rel), "%s", s->grubenv + strspn(s->grubenv, "/"))
+			    : str_fmt(rel, sizeof(rel), "%s/grub/grubenv",
+				      s->esp + strspn(s->esp, "/"));
 		if (n < 0)
-			return say(EXIT_USAGE, "grub: path too long: %s", s->grubenv ? s->grubenv : s->esp);
+			return say(EXIT_USAGE, "grub: path too long: %s",
+				   s->grubenv ? s->grubenv : s->esp);
 		if (s->grubenv && s->action == NEXT && grub_cannot_write(s, rel))
 			return EXIT_REFUSED;
 		return grub_one(s, &s->r, rel, rel);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(cands); i++) {
 		if (i == 2 && root_exists(&s->r, "etc/kernel/proxmox-boot-uuids"))
-			break;	/* GRUB reads the grubenv on the ESPs there */
+			break; /* GRUB reads the grubenv on the ESPs there */
 		if (!root_exists(&s->r, cands[i]))
 			continue;
 		if (i == 2 && s->action == NEXT && grub_cannot_write(s, cands[i]))
@@ -434,7 +469,8 @@ static int grub(struct rescue *s)
 	if (s->done && n >= 0)
 		return EXIT_OK;
 	if (n < 0 && !s->done)
-		return say(EXIT_FAILED, "grub: no grubenv found (%s under %s, nor grub/grubenv on an ESP)",
+		return say(EXIT_FAILED,
+			   "grub: no grubenv found (%s under %s, nor grub/grubenv on an ESP)",
 			   "boot/grub/grubenv", s->r.path);
 	return EXIT_FAILED;
 }
@@ -443,8 +479,9 @@ static int grub(struct rescue *s)
 
 static int rescue_usage(void)
 {
-	err_printf("usage: vfio-preflight rescue --next-boot|--clear|--status [--auto] [--root DIR]\n"
-		   "         [--loader auto|grub|systemd-boot] [--grubenv PATH] [--esp DIR] [--reason TEXT]\n");
+	err_printf(
+		"usage: vfio-preflight rescue --next-boot|--clear|--status [--auto] [--root DIR]\n"
+		"         [--loader auto|grub|systemd-boot] [--grubenv PATH] [--esp DIR] [--reason TEXT]\n");
 	return EXIT_USAGE;
 }
 
@@ -467,9 +504,12 @@ static int parse(struct rescue *s, int argc, char **argv, const char **root)
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		const char **opt = !strcmp(a, "--root") ? root : !strcmp(a, "--loader") ? &s->loader :
-			!strcmp(a, "--grubenv") ? &s->grubenv : !strcmp(a, "--esp") ? &s->esp :
-			!strcmp(a, "--reason") ? &s->reason : NULL;
+		const char **opt = !strcmp(a, "--root")	     ? root
+				   : !strcmp(a, "--loader")  ? &s->loader
+				   : !strcmp(a, "--grubenv") ? &s->grubenv
+				   : !strcmp(a, "--esp")     ? &s->esp
+				   : !strcmp(a, "--reason")  ? &s->reason
+							     : NULL;
 
 		if (opt && v) {
 			*opt = v;
@@ -513,15 +553,17 @@ int rescue_main(int argc, char **argv)
 	sd = efd >= 0 && efivar_get(efd, "LoaderInfo-" EFI_LOADER_GUID, info, sizeof(info)) >= 0 &&
 	     !str_starts(info, "GRUB");
 	if (!strcmp(s.loader, "systemd-boot") && !sd)
-		rc = say(EXIT_FAILED, "systemd-boot did not start this boot (no LoaderInfo in %s/sys/firmware/efi/efivars): "
-			 "its one-shot would be ignored", root);
+		rc = say(
+			EXIT_FAILED,
+			"systemd-boot did not start this boot (no LoaderInfo in %s/sys/firmware/efi/efivars): "
+			"its one-shot would be ignored",
+			root);
 	else if (sd && strcmp(s.loader, "grub")) {
 		/* two writers (the boot's fallback, an admin) take turns over the variables */
 		if (s.action != STATUS)
 			flock(efd, LOCK_EX);
 		rc = sdboot(&s, efd);
-	}
-	else
+	} else
 		rc = grub(&s);
 	if (efd >= 0)
 		close(efd);

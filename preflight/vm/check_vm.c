@@ -10,17 +10,12 @@
 #include <string.h>
 
 const struct vm_check vm_check_table[] = {
-	{ "vm.config",		check_vm_config },
-	{ "vm.host",		check_vm_host },
-	{ "vm.device",		check_vm_device },
-	{ "vm.functions",	check_vm_functions },
-	{ "vm.group",		check_vm_group },
-	{ "vm.binding",		check_vm_binding },
-	{ "vm.machine",		check_vm_machine },
-	{ "vm.firmware",	check_vm_firmware },
-	{ "vm.memory",		check_vm_memory },
-	{ "vm.shared",		check_vm_shared },
-	{ "vm.cpu",		check_vm_cpu },
+	{ "vm.config", check_vm_config },   { "vm.host", check_vm_host },
+	{ "vm.device", check_vm_device },   { "vm.functions", check_vm_functions },
+	{ "vm.group", check_vm_group },	    { "vm.binding", check_vm_binding },
+	{ "vm.machine", check_vm_machine }, { "vm.firmware", check_vm_firmware },
+	{ "vm.memory", check_vm_memory },   { "vm.shared", check_vm_shared },
+	{ "vm.cpu", check_vm_cpu },
 };
 static const struct vm_check returned = { "vm.returned", check_vm_returned };
 const size_t vm_check_count = ARRAY_SIZE(vm_check_table);

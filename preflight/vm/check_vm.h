@@ -16,11 +16,11 @@
 
 struct vm_ctx {
 	const struct host *h;
-	const struct report *host_rep;	/* `check` on the same snapshot */
+	const struct report *host_rep; /* `check` on the same snapshot */
 	const struct vmset *s;
 	const struct vm *vm;
-	bool onboot;			/* judged as the boot's autostart (vm --onboot) */
-	bool post_stop;			/* the hookscript's post-stop: vm.returned only */
+	bool onboot;	/* judged as the boot's autostart (vm --onboot) */
+	bool post_stop; /* the hookscript's post-stop: vm.returned only */
 };
 
 struct vm_check {

@@ -13,21 +13,99 @@
 
 /* qemu-server's option names ($confdesc), numbered families with their count */
 static const char *const plain_keys[] = {
-	"onboot", "autostart", "hotplug", "reboot", "lock", "cpulimit", "cpuunits", "memory",
-	"amd-sev", "intel-tdx", "balloon", "shares", "keyboard", "name", "scsihw", "description",
-	"ostype", "boot", "bootdisk", "smp", "sockets", "cores", "numa", "hugepages",
-	"keephugepages", "vcpus", "acpi", "agent", "kvm", "tdf", "localtime", "freeze", "vga",
-	"watchdog", "startdate", "startup", "template", "args", "tablet", "migrate_speed",
-	"migrate_downtime", "cdrom", "cpu", "parent", "snaptime", "vmstate", "vmstatestorage",
-	"runningmachine", "runningcpu", "running-nets-host-mtu", "machine", "arch", "smbios1",
-	"protection", "bios", "vmgenid", "hookscript", "ivshmem", "audio0", "spice_enhancements",
-	"tags", "rng0", "meta", "affinity", "allow-ksm", "ciuser", "cipassword", "citype",
-	"ciupgrade", "cicustom", "searchdomain", "nameserver", "sshkeys", "efidisk0", "tpmstate0",
+	"onboot",
+	"autostart",
+	"hotplug",
+	"reboot",
+	"lock",
+	"cpulimit",
+	"cpuunits",
+	"memory",
+	"amd-sev",
+	"intel-tdx",
+	"balloon",
+	"shares",
+	"keyboard",
+	"name",
+	"scsihw",
+	"description",
+	"ostype",
+	"boot",
+	"bootdisk",
+	"smp",
+	"sockets",
+	"cores",
+	"numa",
+	"hugepages",
+	"keephugepages",
+	"vcpus",
+	"acpi",
+	"agent",
+	"kvm",
+	"tdf",
+	"localtime",
+	"freeze",
+	"vga",
+	"watchdog",
+	"startdate",
+	"startup",
+	"template",
+	"args",
+	"tablet",
+	"migrate_speed",
+	"migrate_downtime",
+	"cdrom",
+	"cpu",
+	"parent",
+	"snaptime",
+	"vmstate",
+	"vmstatestorage",
+	"runningmachine",
+	"runningcpu",
+	"running-nets-host-mtu",
+	"machine",
+	"arch",
+	"smbios1",
+	"protection",
+	"bios",
+	"vmgenid",
+	"hookscript",
+	"ivshmem",
+	"audio0",
+	"spice_enhancements",
+	"tags",
+	"rng0",
+	"meta",
+	"affinity",
+	"allow-ksm",
+	"ciuser",
+	"cipassword",
+	"citype",
+	"ciupgrade",
+	"cicustom",
+	"searchdomain",
+	"nameserver",
+	"sshkeys",
+	"efidisk0",
+	"tpmstate0",
 };
-static const struct { const char *stem; unsigned count; } numbered_keys[] = {
-	{ "hostpci", VM_HOSTPCI_MAX }, { "net", 32 }, { "ide", 4 }, { "sata", 6 }, { "scsi", 31 },
-	{ "virtio", 16 }, { "usb", 14 }, { "serial", 4 }, { "parallel", 3 }, { "numa", 8 },
-	{ "virtiofs", 10 }, { "ipconfig", 32 }, { "unused", 256 },
+static const struct {
+	const char *stem;
+	unsigned count;
+} numbered_keys[] = {
+	{ "hostpci", VM_HOSTPCI_MAX },
+	{ "net", 32 },
+	{ "ide", 4 },
+	{ "sata", 6 },
+	{ "scsi", 31 },
+	{ "virtio", 16 },
+	{ "usb", 14 },
+	{ "serial", 4 },
+	{ "parallel", 3 },
+	{ "numa", 8 },
+	{ "virtiofs", 10 },
+	{ "ipconfig", 32 },
+	{ "unused", 256 },
 };
 
 static bool known_key(const char *key)
@@ -60,7 +138,9 @@ void vmconf_init(struct vmconf *c, unsigned long vmid)
 
 int pve_bool(const char *v)
 {
-	static const char *const yes[] = { "1", "on", "yes", "true" }, *const no[] = { "0", "off", "no", "false" };
+	static const char *const yes[] = { "1", "on", "yes", "true" }, *const no[] = { "0", "off",
+										       "no",
+										       "false" };
 
 	for (int i = 0; i < 4; i++) {
 		if (!strcasecmp(v, yes[i]))
@@ -127,13 +207,14 @@ static const char *pci_id_end(const char *s)
 
 	while (isxdigit((unsigned char)s[n]) && !isupper((unsigned char)s[n]))
 		n++;
-	if (n >= 4 && s[n] == ':') {	/* a domain */
+	if (n >= 4 && s[n] == ':') { /* a domain */
 		s += n + 1;
 		for (n = 0; isxdigit((unsigned char)s[n]) && !isupper((unsigned char)s[n]); n++)
 			;
 	}
-	if (n != 2 || s[2] != ':' || !isxdigit((unsigned char)s[3]) || !isxdigit((unsigned char)s[4]) ||
-	    isupper((unsigned char)s[3]) || isupper((unsigned char)s[4]))
+	if (n != 2 || s[2] != ':' || !isxdigit((unsigned char)s[3]) ||
+	    !isxdigit((unsigned char)s[4]) || isupper((unsigned char)s[3]) ||
+	    isupper((unsigned char)s[4]))
 		return NULL;
 	s += 5;
 	if (*s == '.') {
@@ -176,19 +257,25 @@ static void parse_hostpci(struct vmconf *c, unsigned idx, const char *value, uns
 	p->keep = prop_get(value, "driver", false, v, sizeof(v)) && !strcmp(v, "keep");
 	p->valid = true;
 	if (p->host[0] && p->mapping[0]) {
-		diag_add(&c->diag, "line %u: hostpci%u sets both host and mapping: qemu-server refuses it", lineno, idx);
+		diag_add(&c->diag,
+			 "line %u: hostpci%u sets both host and mapping: qemu-server refuses it",
+			 lineno, idx);
 		p->valid = false;
 	} else if (!p->host[0] && !p->mapping[0]) {
-		diag_add(&c->diag, "line %u: hostpci%u names no device (host or mapping=)", lineno, idx);
+		diag_add(&c->diag, "line %u: hostpci%u names no device (host or mapping=)", lineno,
+			 idx);
 		p->valid = false;
 	} else if (p->host[0] && !pve_pci_list_valid(p->host)) {
-		diag_add(&c->diag, "line %u: hostpci%u: '%.40s' is not a PCI id as qemu-server writes them "
-			 "(0000:01:00, 01:00.0, lower-case hex)", lineno, idx, p->host);
+		diag_add(&c->diag,
+			 "line %u: hostpci%u: '%.40s' is not a PCI id as qemu-server writes them "
+			 "(0000:01:00, 01:00.0, lower-case hex)",
+			 lineno, idx, p->host);
 		p->valid = false;
 	}
 	for (const char *k = "pcie\0x-vga\0rombar\0"; *k; k += strlen(k) + 1)
 		if (prop_get(value, k, false, v, sizeof(v)) && (b = pve_bool(v)) < 0) {
-			diag_add(&c->diag, "line %u: hostpci%u: %s=%.20s is not a boolean", lineno, idx, k, v);
+			diag_add(&c->diag, "line %u: hostpci%u: %s=%.20s is not a boolean", lineno,
+				 idx, k, v);
 			p->valid = false;
 		}
 }
@@ -221,18 +308,23 @@ static void parse_key(struct vmconf *c, const char *key, const char *value, unsi
 	} else if (!strcmp(key, "memory")) {
 		prop_get(value, "current", true, v, sizeof(v));
 		if ((n = parse_num(v)) < 16)
-			diag_add(&c->diag, "line %u: memory: '%.30s' is not a size in MiB (>= 16); qemu-server "
-				 "ignores it", lineno, value);
+			diag_add(
+				&c->diag,
+				"line %u: memory: '%.30s' is not a size in MiB (>= 16); qemu-server "
+				"ignores it",
+				lineno, value);
 		else
 			c->memory = n;
 	} else if (!strcmp(key, "balloon")) {
 		if ((n = parse_num(value)) < 0)
-			diag_add(&c->diag, "line %u: balloon: '%.30s' is not a size in MiB", lineno, value);
+			diag_add(&c->diag, "line %u: balloon: '%.30s' is not a size in MiB", lineno,
+				 value);
 		else
 			c->balloon = n;
 	} else if (!strcmp(key, "onboot") || !strcmp(key, "template")) {
 		if ((b = pve_bool(value)) < 0)
-			diag_add(&c->diag, "line %u: %s: '%.20s' is not a boolean", lineno, key, value);
+			diag_add(&c->diag, "line %u: %s: '%.20s' is not a boolean", lineno, key,
+				 value);
 		else if (key[0] == 'o')
 			c->onboot = b;
 		else
@@ -245,7 +337,8 @@ static void parse_key(struct vmconf *c, const char *key, const char *value, unsi
 		if (!strcmp(value, "ovmf") || !strcmp(value, "seabios"))
 			c->bios = value[0] == 'o' ? BIOS_OVMF : BIOS_SEABIOS;
 		else
-			diag_add(&c->diag, "line %u: bios: '%.20s' is not seabios or ovmf", lineno, value);
+			diag_add(&c->diag, "line %u: bios: '%.20s' is not seabios or ovmf", lineno,
+				 value);
 	} else if (!strcmp(key, "efidisk0")) {
 		c->efidisk = true;
 	} else if (!strcmp(key, "cpu")) {
@@ -257,13 +350,15 @@ static void parse_key(struct vmconf *c, const char *key, const char *value, unsi
 		c->args_hv_vendor = strstr(value, "hv_vendor_id") != NULL;
 	} else if (!strcmp(key, "ostype")) {
 		set_string(c->ostype, sizeof(c->ostype), value);
-	} else if (!c->storage[0] && (str_starts(key, "scsi") || str_starts(key, "virtio") ||
-				     str_starts(key, "sata") || str_starts(key, "ide")) &&
+	} else if (!c->storage[0] &&
+		   (str_starts(key, "scsi") || str_starts(key, "virtio") ||
+		    str_starts(key, "sata") || str_starts(key, "ide")) &&
 		   isdigit((unsigned char)key[strlen(key) - 1]) && !strstr(value, "media=cdrom") &&
 		   strchr(value, ':')) {
 		const char *colon = strchr(value, ':');
 
-		if ((size_t)(colon - value) < sizeof(c->storage) && !memchr(value, ',', (size_t)(colon - value))) {
+		if ((size_t)(colon - value) < sizeof(c->storage) &&
+		    !memchr(value, ',', (size_t)(colon - value))) {
 			memcpy(c->storage, value, (size_t)(colon - value));
 			c->storage[colon - value] = '\0';
 		}
@@ -300,23 +395,26 @@ void vmconf_line(struct vmconf *c, char *line, unsigned lineno, int truncated)
 		diag_add(&c->diag, "line %u: longer than this reader keeps; ignored", lineno);
 		return;
 	}
-	if (!*str_trim(line))	/* trims the end in place: a CR of a file edited on Windows too */
+	if (!*str_trim(line)) /* trims the end in place: a CR of a file edited on Windows too */
 		return;
 	if (line[0] == '[' && (end = strchr(line, ']')) && !*str_trim(end + 1)) {
-		c->in_current = false;	/* snapshots, [PENDING], [special:...]: not the running config */
+		c->in_current =
+			false; /* snapshots, [PENDING], [special:...]: not the running config */
 		return;
 	}
 	if (line[0] == '#')
-		return;		/* description */
+		return; /* description */
 	if (!(value = split_key(line))) {
-		diag_add(&c->diag, "line %u: not 'key: value' (qemu-server: unable to parse config)", lineno);
+		diag_add(&c->diag,
+			 "line %u: not 'key: value' (qemu-server: unable to parse config)", lineno);
 		return;
 	}
 	end = value + strlen(value);
 	while (end > value && isspace((unsigned char)end[-1]))
 		*--end = '\0';
 	if (!known_key(line)) {
-		diag_add(&c->diag, "line %u: '%.40s' is not a qemu-server option; it is ignored", lineno, line);
+		diag_add(&c->diag, "line %u: '%.40s' is not a qemu-server option; it is ignored",
+			 lineno, line);
 		return;
 	}
 	if (!*value) {

@@ -28,18 +28,18 @@
 
 #include "diag.h"
 
-#define VM_HOSTPCI_MAX 16	/* qemu-server's $MAX_HOSTPCI_DEVICES */
-#define VM_VALUE_LEN 160
-#define VM_NAME_LEN 64
+#define VM_HOSTPCI_MAX 16 /* qemu-server's $MAX_HOSTPCI_DEVICES */
+#define VM_VALUE_LEN   160
+#define VM_NAME_LEN    64
 
 enum vm_bios { BIOS_SEABIOS, BIOS_OVMF };
 
 struct vm_hostpci {
 	bool present;
-	bool valid;			/* parsed as qemu-server would */
-	char raw[VM_VALUE_LEN];		/* the value, for messages and fixes */
-	char host[VM_VALUE_LEN];	/* "0000:01:00;0000:02:00.0" or "" */
-	char mapping[VM_NAME_LEN];	/* "" when host= */
+	bool valid;		   /* parsed as qemu-server would */
+	char raw[VM_VALUE_LEN];	   /* the value, for messages and fixes */
+	char host[VM_VALUE_LEN];   /* "0000:01:00;0000:02:00.0" or "" */
+	char mapping[VM_NAME_LEN]; /* "" when host= */
 	char mdev[VM_NAME_LEN];
 	bool pcie, xvga, keep;
 	unsigned lineno;
@@ -48,21 +48,21 @@ struct vm_hostpci {
 struct vmconf {
 	unsigned long vmid;
 	char name[VM_NAME_LEN];
-	long memory;			/* MiB, qemu-server's default 512 */
-	long balloon;			/* MiB, -1 when not set */
+	long memory;  /* MiB, qemu-server's default 512 */
+	long balloon; /* MiB, -1 when not set */
 	bool onboot, template_vm;
-	char machine[VM_NAME_LEN];	/* the machine type, "" for the default (i440fx) */
+	char machine[VM_NAME_LEN]; /* the machine type, "" for the default (i440fx) */
 	enum vm_bios bios;
 	bool efidisk;
-	char cpu[VM_NAME_LEN];		/* cputype, "" for the default (kvm64 / x86-64-v2-AES) */
+	char cpu[VM_NAME_LEN]; /* cputype, "" for the default (kvm64 / x86-64-v2-AES) */
 	bool cpu_hidden, cpu_hv_vendor;
-	bool args_hidden, args_hv_vendor;	/* kvm=off / hv_vendor_id in args: */
+	bool args_hidden, args_hv_vendor; /* kvm=off / hv_vendor_id in args: */
 	char ostype[16];
-	char storage[VM_NAME_LEN];	/* the storage of the first disk, for fixes */
+	char storage[VM_NAME_LEN]; /* the storage of the first disk, for fixes */
 	struct vm_hostpci pci[VM_HOSTPCI_MAX];
-	unsigned n_pci;			/* entries present */
+	unsigned n_pci; /* entries present */
 	/* parser state */
-	bool in_current;		/* before the first [section] */
+	bool in_current; /* before the first [section] */
 	unsigned lines, skipped_sections;
 	struct diag diag;
 };
@@ -84,13 +84,13 @@ bool pve_pci_list_valid(const char *s);
 /* /etc/pve/mapping/pci.cfg: the map entry of one mapping for one node */
 #define MAP_PATH_LEN 128
 struct pci_map_entry {
-	bool found;		/* the mapping exists at all */
-	bool on_node;		/* a map line for this node */
+	bool found;   /* the mapping exists at all */
+	bool on_node; /* a map line for this node */
 	char path[MAP_PATH_LEN];
 	char id[16], subsystem_id[16];
-	long iommugroup;	/* -1 not given */
-	bool mdev;		/* the mapping's "mdev 1": its devices provide mediated devices */
-	unsigned n_maps;	/* map lines for this node (alternatives) */
+	long iommugroup; /* -1 not given */
+	bool mdev;	 /* the mapping's "mdev 1": its devices provide mediated devices */
+	unsigned n_maps; /* map lines for this node (alternatives) */
 };
 
 /* Find mapping `name` for `node` in the text of pci.cfg (modified in place). */

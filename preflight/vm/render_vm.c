@@ -30,8 +30,8 @@ void vm_render_begin(struct vm_render *vr, const struct vmset *s, const struct r
 			str_fmt(ram, sizeof(ram), "%ld MiB", s->mem_total_mib);
 		else
 			str_fmt(ram, sizeof(ram), "unknown");
-		out_printf(vr->o, "vfio-preflight vm: node %s, root %s, host RAM %s\n", s->node[0] ? s->node : "unknown",
-			   r->path, ram);
+		out_printf(vr->o, "vfio-preflight vm: node %s, root %s, host RAM %s\n",
+			   s->node[0] ? s->node : "unknown", r->path, ram);
 	}
 }
 
@@ -58,15 +58,18 @@ void vm_render_vm(struct vm_render *vr, const struct vm *vm, const struct report
 			const struct check_result *res = &rep->results[i];
 
 			if (res->level == LEVEL_PASS || !res->hint[0])
-				kmsg_log(vr->k, level_kmsg_priority(res->level), "vm %lu: %s: %s %s", c->vmid, res->id,
+				kmsg_log(vr->k, level_kmsg_priority(res->level),
+					 "vm %lu: %s: %s %s", c->vmid, res->id,
 					 level_tag(res->level), res->message);
 			else
-				kmsg_log(vr->k, level_kmsg_priority(res->level), "vm %lu: %s: %s %s -- fix: %s", c->vmid,
-					 res->id, level_tag(res->level), res->message, res->hint);
+				kmsg_log(vr->k, level_kmsg_priority(res->level),
+					 "vm %lu: %s: %s %s -- fix: %s", c->vmid, res->id,
+					 level_tag(res->level), res->message, res->hint);
 		}
-		kmsg_log(vr->k, level_kmsg_priority(rep->verdict), "vm %lu: verdict: %s (%u fail, %u warn, %u note, %u pass)",
-			 c->vmid, level_tag(rep->verdict), count[LEVEL_FAIL], count[LEVEL_WARN], count[LEVEL_NOTE],
-			 count[LEVEL_PASS]);
+		kmsg_log(vr->k, level_kmsg_priority(rep->verdict),
+			 "vm %lu: verdict: %s (%u fail, %u warn, %u note, %u pass)", c->vmid,
+			 level_tag(rep->verdict), count[LEVEL_FAIL], count[LEVEL_WARN],
+			 count[LEVEL_NOTE], count[LEVEL_PASS]);
 	}
 	if (vr->json) {
 		out_str(vr->o, vr->n_vms > 1 ? ",{\"vmid\":" : "{\"vmid\":");
@@ -100,25 +103,28 @@ void vm_render_vm(struct vm_render *vr, const struct vm *vm, const struct report
 		out_str(vr->o, "]}");
 		return;
 	}
-	out_printf(vr->o, "\nVM %lu%s%s%s%s %s\n", c->vmid, c->name[0] ? " (" : "", c->name, c->name[0] ? ")" : "",
-		   c->onboot ? ", starts at boot," : "", vm->path);
+	out_printf(vr->o, "\nVM %lu%s%s%s%s %s\n", c->vmid, c->name[0] ? " (" : "", c->name,
+		   c->name[0] ? ")" : "", c->onboot ? ", starts at boot," : "", vm->path);
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct check_result *res = &rep->results[i];
 
-		out_printf(vr->o, "%s%s%s  %-13s %s\n", vr->color ? colors[res->level] : "", level_tag(res->level),
-			   vr->color ? "\033[0m" : "", res->id, res->message);
+		out_printf(vr->o, "%s%s%s  %-13s %s\n", vr->color ? colors[res->level] : "",
+			   level_tag(res->level), vr->color ? "\033[0m" : "", res->id,
+			   res->message);
 		if (res->level != LEVEL_PASS && res->hint[0])
 			out_printf(vr->o, "      %-13s fix: %s\n", "", res->hint);
 	}
 	out_printf(vr->o, "VM %lu: %s%s%s (%u fail, %u warn, %u note, %u pass)\n", c->vmid,
-		   vr->color ? colors[rep->verdict] : "", level_tag(rep->verdict), vr->color ? "\033[0m" : "",
-		   count[LEVEL_FAIL], count[LEVEL_WARN], count[LEVEL_NOTE], count[LEVEL_PASS]);
+		   vr->color ? colors[rep->verdict] : "", level_tag(rep->verdict),
+		   vr->color ? "\033[0m" : "", count[LEVEL_FAIL], count[LEVEL_WARN],
+		   count[LEVEL_NOTE], count[LEVEL_PASS]);
 }
 
 void vm_render_end(struct vm_render *vr, const char *why_none)
 {
 	if (vr->kmsg)
-		kmsg_log(vr->k, level_kmsg_priority(vr->verdict), "vm: verdict: %s (%u VM%s, %u would not start)%s%s",
+		kmsg_log(vr->k, level_kmsg_priority(vr->verdict),
+			 "vm: verdict: %s (%u VM%s, %u would not start)%s%s",
 			 level_tag(vr->verdict), vr->n_vms, vr->n_vms == 1 ? "" : "s", vr->n_fail,
 			 why_none ? ": " : "", why_none ? why_none : "");
 	if (vr->json) {
@@ -134,6 +140,7 @@ void vm_render_end(struct vm_render *vr, const char *why_none)
 	}
 	if (why_none)
 		out_printf(vr->o, "\nNo VM to check: %s\n", why_none);
-	out_printf(vr->o, "\nVerdict: %s%s%s (%u VM%s checked, %u would not start)\n", vr->color ? colors[vr->verdict] : "",
-		   level_tag(vr->verdict), vr->color ? "\033[0m" : "", vr->n_vms, vr->n_vms == 1 ? "" : "s", vr->n_fail);
+	out_printf(vr->o, "\nVerdict: %s%s%s (%u VM%s checked, %u would not start)\n",
+		   vr->color ? colors[vr->verdict] : "", level_tag(vr->verdict),
+		   vr->color ? "\033[0m" : "", vr->n_vms, vr->n_vms == 1 ? "" : "s", vr->n_fail);
 }

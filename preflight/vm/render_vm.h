@@ -11,7 +11,7 @@
 
 struct vm_render {
 	struct out *o;
-	struct kmsg *k;			/* records when kmsg is set */
+	struct kmsg *k; /* records when kmsg is set */
 	bool json, kmsg, color;
 	/* totals, kept by vm_render_vm */
 	enum level verdict;

@@ -26,8 +26,9 @@ struct vm_options {
 
 static int vm_usage(void)
 {
-	err_printf("usage: vfio-preflight vm [VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] "
-		   "[--kmsg] [--no-color]\n");
+	err_printf(
+		"usage: vfio-preflight vm [VMID...] [--all] [--onboot] [--post-stop] [--root DIR] [--json] "
+		"[--kmsg] [--no-color]\n");
 	return EXIT_USAGE;
 }
 
@@ -54,18 +55,22 @@ static int parse_vm_args(int argc, char **argv, struct vm_options *o)
 			o->no_color = true;
 		else if (!strcmp(a, "--root") && i + 1 < argc)
 			o->root = argv[++i];
-		else if (a[0] >= '1' && a[0] <= '9' && (o->vmids[o->n_vmids] = strtoul(a, &end, 10)) &&
-			 !*end && o->vmids[o->n_vmids] <= 999999999ul)
+		else if (a[0] >= '1' && a[0] <= '9' &&
+			 (o->vmids[o->n_vmids] = strtoul(a, &end, 10)) && !*end &&
+			 o->vmids[o->n_vmids] <= 999999999ul)
 			o->n_vmids++;
 		else {
-			err_printf("vfio-preflight: vm: '%s' is neither a VMID (100-999999999) nor an option\n", a);
+			err_printf(
+				"vfio-preflight: vm: '%s' is neither a VMID (100-999999999) nor an option\n",
+				a);
 			return -EINVAL;
 		}
 	}
 	return 0;
 }
 
-/* the VMs judged: those asked for; else with --onboot the autostarted ones; else all passthrough (--all: all) */
+/* the VMs judged: those asked for; else with --onboot the autostarted ones; else all passthrough
+ * (--all: all) */
 static bool selected(const struct vm_options *o, const struct vm *vm)
 {
 	if (o->n_vmids) {
@@ -114,7 +119,11 @@ static int run_vms(const struct vm_options *o, const struct root *r, struct kmsg
 	vr.color = !o->no_color && !o->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	vm_render_begin(&vr, s, r);
 	for (size_t i = 0; i < s->n; i++) {
-		struct vm_ctx x = { .h = h, .host_rep = &host_rep, .s = s, .vm = &s->v[i], .onboot = o->onboot,
+		struct vm_ctx x = { .h = h,
+				    .host_rep = &host_rep,
+				    .s = s,
+				    .vm = &s->v[i],
+				    .onboot = o->onboot,
 				    .post_stop = o->post_stop };
 		struct report rep;
 
@@ -126,10 +135,12 @@ static int run_vms(const struct vm_options *o, const struct root *r, struct kmsg
 		report_free(&rep);
 	}
 	if (!vr.n_vms)
-		why_none = !s->have_pve ? "no /etc/pve: not a Proxmox VE node, or pve-cluster.service is not running" :
-			!s->confdir[0] ? "no /etc/pve/qemu-server for this node" :
-			o->onboot ? "no VM with a hostpci entry starts at boot (onboot: 1)" :
-			"no VM on this node has a hostpci entry";
+		why_none =
+			!s->have_pve
+				? "no /etc/pve: not a Proxmox VE node, or pve-cluster.service is not running"
+			: !s->confdir[0] ? "no /etc/pve/qemu-server for this node"
+			: o->onboot	 ? "no VM with a hostpci entry starts at boot (onboot: 1)"
+					 : "no VM on this node has a hostpci entry";
 	vm_render_end(&vr, why_none);
 	out_flush(&out);
 	err = vr.verdict == LEVEL_FAIL ? 1 : 0;
@@ -164,7 +175,8 @@ int vm_main(int argc, char **argv)
 	ret = run_vms(&o, &r, &k);
 	if (ret < 0) {
 		if (o.kmsg)
-			kmsg_log(&k, 3, "vm: ERROR %s while reading the host or the VMs", ERR_TEXT(-ret));
+			kmsg_log(&k, 3, "vm: ERROR %s while reading the host or the VMs",
+				 ERR_TEXT(-ret));
 		err_printf("vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
 	}
 	kmsg_close(&k);

@@ -81,7 +81,8 @@ static int on_reservation(void *ctx, char *line, size_t len, unsigned lineno, in
 	memcpy(id, line, (size_t)(p - line));
 	id[p - line] = '\0';
 	vmid = strtoul(p + 1, &end, 10);
-	if (end == p + 1 || *end != ' ' || !(p = strchr(end + 1, ':')) || (size_t)(p - end - 1) >= sizeof(kind))
+	if (end == p + 1 || *end != ' ' || !(p = strchr(end + 1, ':')) ||
+	    (size_t)(p - end - 1) >= sizeof(kind))
 		return 0;
 	memcpy(kind, end + 1, (size_t)(p - end - 1));
 	kind[p - end - 1] = '\0';
@@ -165,7 +166,9 @@ static int list_vmids(struct vmset *s, const struct root *r, uint64_t **ids, siz
 		if (!id)
 			continue;
 		if (*n == VM_MAX) {
-			diag_add(&s->diag, "more than %d VM configurations in /%s: the rest ignored", VM_MAX, s->confdir);
+			diag_add(&s->diag,
+				 "more than %d VM configurations in /%s: the rest ignored", VM_MAX,
+				 s->confdir);
 			break;
 		}
 		if (*n == cap) {
@@ -183,7 +186,8 @@ static int list_vmids(struct vmset *s, const struct root *r, uint64_t **ids, siz
 	return err ? err : sort_u64(*ids, *n);
 }
 
-static int load_vm(struct vmset *s, const struct root *r, unsigned long vmid, const struct vmset_options *opt)
+static int load_vm(struct vmset *s, const struct root *r, unsigned long vmid,
+		   const struct vmset_options *opt)
 {
 	struct load_ctx lc = { .s = s, .r = r };
 	char rel[128];
@@ -222,11 +226,13 @@ int vmset_load(struct vmset *s, const struct root *r, const struct vmset_options
 	/* pmxcfs shows the local node's directory as the link /etc/pve/qemu-server */
 	if (root_exists(r, "etc/pve/qemu-server") > 0)
 		str_fmt(s->confdir, sizeof(s->confdir), "etc/pve/qemu-server");
-	else if (s->node[0] && str_fmt(rel, sizeof(rel), "etc/pve/nodes/%s/qemu-server", s->node) > 0 &&
+	else if (s->node[0] &&
+		 str_fmt(rel, sizeof(rel), "etc/pve/nodes/%s/qemu-server", s->node) > 0 &&
 		 root_exists(r, rel) > 0)
 		str_fmt(s->confdir, sizeof(s->confdir), "%s", rel);
 	root_for_each_line(r, "proc/meminfo", on_meminfo, &lc);
-	if ((err = root_for_each_line(r, "run/qemu-server/pci-id-reservations", on_reservation, &lc)) == -ENOMEM)
+	if ((err = root_for_each_line(r, "run/qemu-server/pci-id-reservations", on_reservation,
+				      &lc)) == -ENOMEM)
 		return err;
 	if (!(s->pci_cfg = malloc(PCI_CFG_MAX)))
 		return -ENOMEM;
@@ -234,7 +240,8 @@ int vmset_load(struct vmset *s, const struct root *r, const struct vmset_options
 		free(s->pci_cfg);
 		s->pci_cfg = NULL;
 	} else if ((size_t)len == PCI_CFG_MAX - 1) {
-		diag_add(&s->diag, "/etc/pve/mapping/pci.cfg is over %u bytes: the rest ignored", PCI_CFG_MAX);
+		diag_add(&s->diag, "/etc/pve/mapping/pci.cfg is over %u bytes: the rest ignored",
+			 PCI_CFG_MAX);
 	}
 	if ((err = list_vmids(s, r, &ids, &n)) < 0)
 		return err;
@@ -294,7 +301,8 @@ static void resolve_list(const struct host *h, const char *list, struct vm_res *
 			res->single_function = false;
 		if (!add_functions(h, p, n, res) && res->status == RES_OK) {
 			res->status = RES_NOT_FOUND;
-			str_fmt(res->why, sizeof(res->why), "no PCI device %.*s on this host", (int)n, p);
+			str_fmt(res->why, sizeof(res->why), "no PCI device %.*s on this host",
+				(int)n, p);
 		}
 		p += n + (p[n] == ';');
 	}
@@ -303,8 +311,8 @@ static void resolve_list(const struct host *h, const char *list, struct vm_res *
 static const struct pci_func *find_slot(const struct host *h, const char *id)
 {
 	for (size_t i = 0; i < h->pci.n; i++)
-		if (!strcmp(h->pci.v[i].slot, id) || (str_starts(h->pci.v[i].slot, "0000:") &&
-						       !strcmp(h->pci.v[i].slot + 5, id)))
+		if (!strcmp(h->pci.v[i].slot, id) ||
+		    (str_starts(h->pci.v[i].slot, "0000:") && !strcmp(h->pci.v[i].slot + 5, id)))
 			return &h->pci.v[i];
 	return NULL;
 }
@@ -325,7 +333,8 @@ static void norm_id(const char *in, char *out, size_t cap)
 }
 
 /* PVE::Mapping::PCI::assert_valid, for the first map entry of this node */
-static void check_map(const struct host *h, const struct pci_map_entry *e, const char *name, struct vm_res *res)
+static void check_map(const struct host *h, const struct pci_map_entry *e, const char *name,
+		      struct vm_res *res)
 {
 	char path[MAP_PATH_LEN], want[16], have[16];
 	int idx = 0;
@@ -342,23 +351,28 @@ static void check_map(const struct host *h, const struct pci_map_entry *e, const
 		str_fmt(full, sizeof(full), "%s%s", p, strchr(p, '.') ? "" : ".0");
 		if (!(d = find_slot(h, full))) {
 			res->status = RES_MAP_CHANGED;
-			str_fmt(res->why, sizeof(res->why), "mapping '%s': pci device '%s' not found", name, full);
+			str_fmt(res->why, sizeof(res->why),
+				"mapping '%s': pci device '%s' not found", name, full);
 			return;
 		}
 		str_fmt(have, sizeof(have), "%04x:%04x", d->vendor, d->device);
 		norm_id(e->id, want, sizeof(want));
 		if (strcmp(want, have)) {
 			res->status = RES_MAP_CHANGED;
-			str_fmt(res->why, sizeof(res->why), "mapping '%s': 'id' does not match for %s (%s on the host, "
-				"%s recorded)", name, full, have, want[0] ? want : "none");
+			str_fmt(res->why, sizeof(res->why),
+				"mapping '%s': 'id' does not match for %s (%s on the host, "
+				"%s recorded)",
+				name, full, have, want[0] ? want : "none");
 			return;
 		}
 		str_fmt(have, sizeof(have), "%04x:%04x", d->subvendor, d->subdevice);
 		norm_id(e->subsystem_id, want, sizeof(want));
 		if ((d->subvendor || d->subdevice) && strcmp(want, have)) {
 			res->status = RES_MAP_CHANGED;
-			str_fmt(res->why, sizeof(res->why), "mapping '%s': 'subsystem-id' does not match for %s (%s on the "
-				"host, %s recorded)", name, full, have, want[0] ? want : "none");
+			str_fmt(res->why, sizeof(res->why),
+				"mapping '%s': 'subsystem-id' does not match for %s (%s on the "
+				"host, %s recorded)",
+				name, full, have, want[0] ? want : "none");
 			return;
 		}
 		/* assert_valid compares the mapping's mdev flag with what the device offers */
@@ -367,24 +381,32 @@ static void check_map(const struct host *h, const struct pci_map_entry *e, const
 		has_mdev = root_exists(h->root, attr) > 0 || root_exists(h->root, nv) > 0;
 		if (has_mdev != e->mdev) {
 			res->status = RES_MAP_CHANGED;
-			str_fmt(res->why, sizeof(res->why), "mapping '%s': 'mdev' does not match for %s (%d on the host, "
-				"%d recorded)", name, full, has_mdev, e->mdev);
+			str_fmt(res->why, sizeof(res->why),
+				"mapping '%s': 'mdev' does not match for %s (%d on the host, "
+				"%d recorded)",
+				name, full, has_mdev, e->mdev);
 			return;
 		}
-		if (idx == 0 && e->iommugroup != d->iommu_group) {	/* the group of the first device only */
+		if (idx == 0 &&
+		    e->iommugroup != d->iommu_group) { /* the group of the first device only */
 			res->status = RES_MAP_CHANGED;
 			if (e->iommugroup < 0)
-				str_fmt(res->why, sizeof(res->why), "mapping '%s': no 'iommugroup' recorded for %s "
-					"(group %d on the host)", name, full, d->iommu_group);
+				str_fmt(res->why, sizeof(res->why),
+					"mapping '%s': no 'iommugroup' recorded for %s "
+					"(group %d on the host)",
+					name, full, d->iommu_group);
 			else
-				str_fmt(res->why, sizeof(res->why), "mapping '%s': 'iommugroup' does not match for %s "
-					"(group %d on the host, %ld recorded)", name, full, d->iommu_group, e->iommugroup);
+				str_fmt(res->why, sizeof(res->why),
+					"mapping '%s': 'iommugroup' does not match for %s "
+					"(group %d on the host, %ld recorded)",
+					name, full, d->iommu_group, e->iommugroup);
 			return;
 		}
 	}
 }
 
-static void resolve_entry(const struct vmset *s, const struct host *h, const struct vm_hostpci *p, struct vm_res *res)
+static void resolve_entry(const struct vmset *s, const struct host *h, const struct vm_hostpci *p,
+			  struct vm_res *res)
 {
 	memset(res, 0, sizeof(*res));
 	if (!p->valid) {
@@ -406,8 +428,10 @@ static void resolve_entry(const struct vmset *s, const struct host *h, const str
 	free(text);
 	if (!text || !e.found || !e.on_node) {
 		res->status = RES_MAP_MISSING;
-		str_fmt(res->why, sizeof(res->why), "%s", !s->pci_cfg ? "no /etc/pve/mapping/pci.cfg" :
-			!e.found ? "no such mapping in /etc/pve/mapping/pci.cfg" : "the mapping has no map for this node");
+		str_fmt(res->why, sizeof(res->why), "%s",
+			!s->pci_cfg ? "no /etc/pve/mapping/pci.cfg"
+			: !e.found  ? "no such mapping in /etc/pve/mapping/pci.cfg"
+				    : "the mapping has no map for this node");
 		return;
 	}
 	res->alternatives = e.n_maps;

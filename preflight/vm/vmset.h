@@ -17,29 +17,29 @@
 #include "host.h"
 #include "vm/pveconf.h"
 
-#define VM_FN_MAX 16		/* functions one hostpci entry may name */
-#define VM_MAX 4096		/* VMs kept; more are counted in the diag */
+#define VM_FN_MAX 16   /* functions one hostpci entry may name */
+#define VM_MAX	  4096 /* VMs kept; more are counted in the diag */
 
 enum vm_res_status {
 	RES_OK,
-	RES_INVALID,		/* the value does not parse: qemu-server skips it */
-	RES_NOT_FOUND,		/* "no PCI device found for ..." */
-	RES_MAP_MISSING,	/* "PCI device mapping not found for ..." */
-	RES_MAP_CHANGED,	/* "PCI device mapping invalid (hardware probably changed)" */
+	RES_INVALID,	 /* the value does not parse: qemu-server skips it */
+	RES_NOT_FOUND,	 /* "no PCI device found for ..." */
+	RES_MAP_MISSING, /* "PCI device mapping not found for ..." */
+	RES_MAP_CHANGED, /* "PCI device mapping invalid (hardware probably changed)" */
 };
 
 struct vm_res {
 	enum vm_res_status status;
 	char why[200];
-	size_t fn[VM_FN_MAX];	/* into host.pci */
+	size_t fn[VM_FN_MAX]; /* into host.pci */
 	unsigned n_fn;
-	bool single_function;	/* every id named a function ("01:00.0") */
-	unsigned alternatives;	/* mapping: map lines for this node */
+	bool single_function;  /* every id named a function ("01:00.0") */
+	unsigned alternatives; /* mapping: map lines for this node */
 };
 
 struct vm {
 	struct vmconf conf;
-	char path[96];		/* "/etc/pve/qemu-server/100.conf" */
+	char path[96]; /* "/etc/pve/qemu-server/100.conf" */
 	bool exists;
 	struct vm_res res[VM_HOSTPCI_MAX];
 };
@@ -47,26 +47,26 @@ struct vm {
 struct vm_reservation {
 	char id[PCI_SLOT_LEN];
 	unsigned long vmid;
-	bool live;		/* pid: and that process exists */
+	bool live; /* pid: and that process exists */
 };
 
 struct vmset {
 	struct vm *v;
 	size_t n, cap;
 	char node[VM_NAME_LEN];
-	char confdir[96];		/* relative to the root; "" when none */
-	bool have_pve;			/* /etc/pve exists */
-	long mem_total_mib, mem_avail_mib;	/* -1 unknown */
-	char *pci_cfg;			/* /etc/pve/mapping/pci.cfg, NULL when absent */
+	char confdir[96];		   /* relative to the root; "" when none */
+	bool have_pve;			   /* /etc/pve exists */
+	long mem_total_mib, mem_avail_mib; /* -1 unknown */
+	char *pci_cfg;			   /* /etc/pve/mapping/pci.cfg, NULL when absent */
 	struct vm_reservation *resv;
 	size_t n_resv;
 	struct diag diag;
 };
 
 struct vmset_options {
-	const unsigned long *vmids;	/* asked for by number; n_vmids 0: all */
+	const unsigned long *vmids; /* asked for by number; n_vmids 0: all */
 	size_t n_vmids;
-	bool all;			/* keep VMs without passthrough too */
+	bool all; /* keep VMs without passthrough too */
 };
 
 /* Read the VMs (those asked for, and every one with a hostpci entry); 0 or -ENOMEM. */
@@ -79,6 +79,9 @@ void vmset_free(struct vmset *s);
 const struct vm_reservation *vmset_reserved(const struct vmset *s, const char *slot);
 bool vm_assigns(const struct vm *vm, size_t fn);
 /* has any hostpci entry */
-static inline bool vm_passthrough(const struct vm *vm) { return vm->conf.n_pci > 0; }
+static inline bool vm_passthrough(const struct vm *vm)
+{
+	return vm->conf.n_pci > 0;
+}
 
 #endif
