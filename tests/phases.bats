@@ -16,6 +16,18 @@ levels() {
 	"$VFP" check --root "$1" --phase "$2" --json | jq -r '.checks[] | "\(.id) \(.level)"'
 }
 
+# Checks whose level differs between phases by design, because what they can
+# judge differs (issue 10 asks for each): kvm.available is a NOTE where
+# /dev/kvm cannot exist yet; display.framebuffer WARNs in predict, before
+# vfio-pci could evict the framebuffer, and FAILs once it is still there;
+# modules.unknown judges the image's module list inside the initramfs and the
+# root's lists on the running host. tests/checks-forum.bats holds each phase.
+BY_DESIGN='^(kvm\.available|display\.framebuffer|modules\.unknown) '
+
+same_state_levels() {
+	levels "$@" | grep -Ev "$BY_DESIGN"
+}
+
 # the initramfs' view of a tree: functions whose driver module lives only on the
 # real root (not in the image) have no driver yet
 initramfs_view() {
@@ -33,9 +45,9 @@ initramfs_view() {
 		host="$(basename "$host")"
 		[ -d "$FIXTURES/$host/sys" ] || continue
 		hosts=$((hosts + 1))
-		diff <(levels "$FIXTURES/$host" check) <(levels "$FIXTURES/$host" predict) >"$BATS_TEST_TMPDIR/p" || {
+		diff <(same_state_levels "$FIXTURES/$host" check) <(same_state_levels "$FIXTURES/$host" predict) >"$BATS_TEST_TMPDIR/p" || {
 			echo "$host: check vs predict"; cat "$BATS_TEST_TMPDIR/p"; flips=$((flips + 1)); }
-		diff <(levels "$FIXTURES/$host" check) <(levels "$FIXTURES/$host" verify) >"$BATS_TEST_TMPDIR/v" || {
+		diff <(same_state_levels "$FIXTURES/$host" check) <(same_state_levels "$FIXTURES/$host" verify) >"$BATS_TEST_TMPDIR/v" || {
 			echo "$host: check vs verify"; cat "$BATS_TEST_TMPDIR/v"; flips=$((flips + 1)); }
 	done
 	# every runtime check took part
