@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf[size] = '\0';
 	text = buf + (nl - (const char *)data);
 	*text++ = '\0';
-	if (strstr(buf, "[:") || strstr(buf, "[=") || strstr(buf, "[.") || has_unclosed_bracket(buf))
+	if (strstr(buf, "[:") || strstr(buf, "[=") || strstr(buf, "[.") ||
+	    has_unclosed_bracket(buf))
 		return 0;
 	if (alias_match(buf, text) != (fnmatch(buf, text, 0) == 0)) {
 		fprintf(stderr, "alias_match and fnmatch disagree: pattern '%s' text '%s'\n", buf,
