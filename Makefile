@@ -40,7 +40,9 @@ all: $(BIN) $(BOOT_BIN)
 
 # The boot binary: static klibc, size-optimised, stripped. No unwind tables or
 # CET notes (nothing unwinds a klibc program), no page-aligned code segment.
-KLCC_SIZE = -Os -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
+# -Oz and no jump tables: 1.6 KB less than -Os, the same instruction count on
+# the boot phases within 0.3 % (callgrind, make bench).
+KLCC_SIZE = -Oz -fno-jump-tables -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
             -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,noseparate-code
 $(BIN): $(SRC_MAIN) $(HDRS)
 	@command -v $(KLCC) >/dev/null || { echo "klcc not found: run 'make deps' (klibc-utils libklibc-dev)" >&2; exit 1; }

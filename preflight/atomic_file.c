@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 static int open_dir(const struct root *r, const char *dir, bool create)
@@ -22,38 +23,78 @@ static int open_dir(const struct root *r, const char *dir, bool create)
 	return create ? root_mkdirs(r, dir, 0755) : root_open_dirfd(r, dir);
 }
 
-int atomic_write(const struct root *r, const char *dir, bool create, const char *name,
-		 atomic_render_fn render, const void *ctx)
+#define TMPFS_FS_MAGIC 0x01021994
+#define RAMFS_FS_MAGIC 0x858458f6
+
+int atomic_dir_open(struct atomic_dir *d, const struct root *r, const char *dir, bool create)
+{
+	struct statfs sfs;
+
+	d->fd = open_dir(r, dir, create);
+	if (d->fd < 0)
+		return d->fd;
+	/* f_type is a word of its own width per architecture: compare unsigned */
+	d->durable = fstatfs(d->fd, &sfs) < 0 || ((unsigned long)sfs.f_type != TMPFS_FS_MAGIC &&
+						  (unsigned long)sfs.f_type != RAMFS_FS_MAGIC);
+	return 0;
+}
+
+void atomic_dir_close(struct atomic_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
+static int create_tmp(int dfd, const char *tmp)
+{
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    fd = openat(dfd, tmp, flags, 0644);
+
+	if (fd < 0 && errno == EEXIST) {
+		unlinkat(dfd, tmp, 0); /* left by a writer that was killed, or planted */
+		fd = openat(dfd, tmp, flags, 0644);
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+int atomic_dir_write(const struct atomic_dir *d, const char *name, atomic_render_fn render,
+		     const void *ctx)
 {
 	char tmp[128];
 	struct out o;
-	int dfd, fd, err = 0;
+	int fd, err = 0;
 
 	if (str_fmt(tmp, sizeof(tmp), ".%s.tmp", name) < 0)
 		return -ENAMETOOLONG;
-	if ((dfd = open_dir(r, dir, create)) < 0)
-		return dfd;
-	unlinkat(dfd, tmp, 0); /* left by a writer that was killed */
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err = -errno;
-		close(dfd);
-		return err;
-	}
+	if ((fd = create_tmp(d->fd, tmp)) < 0)
+		return fd;
 	out_init(&o, fd);
 	render(&o, ctx);
 	err = out_flush(&o);
-	if (!err && fsync(fd) < 0)
+	if (!err && d->durable && fsync(fd) < 0)
 		err = -errno;
 	if (close(fd) < 0 && !err)
 		err = -errno;
-	if (!err && renameat(dfd, tmp, dfd, name) < 0)
+	if (!err && renameat(d->fd, tmp, d->fd, name) < 0)
 		err = -errno;
 	if (err)
-		unlinkat(dfd, tmp, 0);
-	else
-		fsync(dfd); /* the rename itself survives a crash */
-	close(dfd);
+		unlinkat(d->fd, tmp, 0);
+	else if (d->durable)
+		fsync(d->fd); /* the rename itself survives a crash */
+	return err;
+}
+
+int atomic_write(const struct root *r, const char *dir, bool create, const char *name,
+		 atomic_render_fn render, const void *ctx)
+{
+	struct atomic_dir d;
+	int err = atomic_dir_open(&d, r, dir, create);
+
+	if (err < 0)
+		return err;
+	err = atomic_dir_write(&d, name, render, ctx);
+	atomic_dir_close(&d);
 	return err;
 }
 

@@ -144,20 +144,19 @@ static void on_scope(void *arg, const struct dmar_scope *s)
 	out->n++;
 }
 
-/* an ACPI table is at most a few KiB; 64 KiB bounds a planted file */
+/*
+ * an ACPI table is at most a few KiB; 64 KiB bounds a planted file. On the
+ * stack: klibc's malloc maps a buffer this size and unmaps it, two calls.
+ */
 #define DMAR_READ_MAX (64 * 1024)
 
 void rmrr_load(const struct root *r, struct rmrr_list *out)
 {
-	uint8_t *buf = malloc(DMAR_READ_MAX);
+	uint8_t buf[DMAR_READ_MAX];
 	struct resolve_ctx c = { r, out };
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	if (!buf) {
-		out->status = -ENOMEM;
-		return;
-	}
 	n = root_read(r, "sys/firmware/acpi/tables/DMAR", (char *)buf, DMAR_READ_MAX);
 	if (n < 0) {
 		out->status = n;
@@ -165,5 +164,4 @@ void rmrr_load(const struct root *r, struct rmrr_list *out)
 		int err = dmar_parse(buf, (size_t)n, on_scope, &c);
 		out->status = err < 0 ? err : 0;
 	}
-	free(buf);
 }

@@ -197,16 +197,20 @@ static void save_state(const struct options *o, const struct root *r, const stru
 		atomic_render_fn render;
 	} files[] = { { "json", state_json }, { "env", state_env }, { "txt", state_txt } };
 	const struct state_ctx ctx = { h, rep, cfg };
+	struct atomic_dir d;
+	int dir_err = atomic_dir_open(&d, r, o->state_dir, true);
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char name[32];
 		int err;
 
 		str_fmt(name, sizeof(name), "%s.%s", phase_name(h->phase), files[i].ext);
-		if ((err = atomic_write(r, o->state_dir, true, name, files[i].render, &ctx)) < 0)
+		err = dir_err < 0 ? dir_err : atomic_dir_write(&d, name, files[i].render, &ctx);
+		if (err < 0)
 			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name,
 				 ERR_TEXT(-err));
 	}
+	atomic_dir_close(&d);
 }
 
 #ifndef VFP_BOOT_ONLY

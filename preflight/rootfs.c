@@ -105,52 +105,56 @@ int root_openat(const struct root *r, const char *rel, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-/* mkdir the last component of PATH in its parent, both resolved in the tree */
-static int mkdir_in(const struct root *r, char *path, mode_t mode)
+/*
+ * PATH opened as a directory, the missing components made from the deepest
+ * one that exists: mkdirat in the parent's fd, then the whole path opened
+ * again in the tree, so a link put there meanwhile cannot lead out. The
+ * common case, a parent that exists, costs one failed open and four calls.
+ */
+static int mkdirs_in(const struct root *r, char *path, mode_t mode)
 {
-	char *base = strrchr(path, '/');
-	int pfd, err = 0;
+	int fd = root_open_dirfd(r, path), pfd, err = 0;
+	char *base;
 
+	if (fd != -ENOENT)
+		return fd;
+	base = strrchr(path, '/');
 	if (base) {
 		*base = '\0';
-		pfd = root_open_dirfd(r, path);
+		pfd = mkdirs_in(r, path, mode);
 		*base++ = '/';
+		if (pfd < 0)
+			return pfd;
 	} else {
-		pfd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
-		pfd = pfd < 0 ? -errno : pfd;
+		pfd = r->fd;
 		base = path;
 	}
-	if (pfd < 0)
-		return pfd;
 	if (mkdirat(pfd, base, mode) < 0 && errno != EEXIST)
 		err = -errno;
-	close(pfd);
-	return err;
+	if (pfd != r->fd)
+		close(pfd);
+	return err ? err : root_open_dirfd(r, path);
 }
 
 int root_mkdirs(const struct root *r, const char *rel, mode_t mode)
 {
 	char path[256];
-	size_t len = strlen(rel);
-	int fd = root_open_dirfd(r, rel);
+	size_t len = 0;
 
-	if (fd != -ENOENT)
-		return fd;
-	if (len >= sizeof(path))
-		return -ENAMETOOLONG;
-	memcpy(path, rel, len + 1);
-	for (size_t i = 1; i <= len; i++) {
-		int err;
-
-		if (path[i] != '/' && path[i] != '\0')
+	/* "a//b/" as "a/b": every component a name of its own */
+	for (const char *p = rel; *p; p++) {
+		if (*p == '/' && (len == 0 || path[len - 1] == '/'))
 			continue;
-		path[i] = '\0';
-		err = mkdir_in(r, path, mode);
-		path[i] = i == len ? '\0' : '/';
-		if (err < 0)
-			return err;
+		if (len + 1 >= sizeof(path))
+			return -ENAMETOOLONG;
+		path[len++] = *p;
 	}
-	return root_open_dirfd(r, path);
+	while (len > 0 && path[len - 1] == '/')
+		len--;
+	if (len == 0)
+		return root_open_dirfd(r, ".");
+	path[len] = '\0';
+	return mkdirs_in(r, path, mode);
 }
 
 void root_close(struct root *r)
