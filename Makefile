@@ -91,6 +91,7 @@ demo: $(BIN)
 INSTALLED = $(DESTDIR)$(SBINDIR)/vfio-preflight $(DESTDIR)$(LIBEXECDIR)/vfio-preflight-boot $(DESTDIR)$(MANDIR)/man8/vfio-preflight.8 \
 	$(DESTDIR)$(INITRAMFS)/hooks/vfio-preflight \
 	$(DESTDIR)$(INITRAMFS)/scripts/init-top/00-vfio-preflight \
+	$(DESTDIR)$(INITRAMFS)/scripts/init-top/00-vfio-preflight-rebind \
 	$(DESTDIR)$(INITRAMFS)/scripts/init-premount/vfio-preflight \
 	$(DESTDIR)$(INITRAMFS)/scripts/local-bottom/vfio-preflight \
 	$(DESTDIR)$(LIBDIR)/initramfs-functions $(DESTDIR)$(LIBDIR)/initramfs-fallback \
@@ -109,6 +110,8 @@ install: $(BIN) $(BOOT_BIN)
 	install -D -m 0755 initramfs-hooks/hooks/vfio-preflight $(DESTDIR)$(INITRAMFS)/hooks/vfio-preflight
 	install -D -m 0755 initramfs-hooks/scripts/init-top/00-vfio-preflight \
 		$(DESTDIR)$(INITRAMFS)/scripts/init-top/00-vfio-preflight
+	install -D -m 0755 initramfs-hooks/scripts/init-top/00-vfio-preflight-rebind \
+		$(DESTDIR)$(INITRAMFS)/scripts/init-top/00-vfio-preflight-rebind
 	install -D -m 0755 initramfs-hooks/scripts/init-premount/vfio-preflight \
 		$(DESTDIR)$(INITRAMFS)/scripts/init-premount/vfio-preflight
 	install -D -m 0755 initramfs-hooks/scripts/local-bottom/vfio-preflight \

@@ -79,22 +79,48 @@ static void settle_effective_ids(struct host *h)
 /*
  * Is this bound driver built into the kernel? Then it bound at kernel init,
  * before any initramfs script, and no softdep or blacklist moves it. Known
- * modules by modules.builtin; others by /sys/module/NAME without initstate.
+ * modules by modules.builtin. Others by the driver's sysfs: a driver from a
+ * loadable module always has a `module` link (module_add_driver() with an
+ * owner), a built-in one only where /sys/module/NAME exists, which then has no
+ * initstate; 8250_pci's driver is "serial", so the link, not the driver name,
+ * names the module. Without the driver's directory: /sys/module/DRIVER.
  */
 static bool driver_is_builtin(const struct host *h, const char *driver)
 {
-	char name[PCI_DRIVER_LEN], path[PCI_DRIVER_LEN + 32];
+	char name[PCI_DRIVER_LEN], path[PCI_DRIVER_LEN + 32], link[128];
+	const char *mod = name;
 	int m;
 
 	str_fmt(name, sizeof(name), "%s", driver);
 	modname_normalize(name);
 	if ((m = module_id_of(name)) >= 0)
 		return h->mod[m] == MOD_BUILTIN;
-	str_fmt(path, sizeof(path), "sys/module/%s", name);
-	if (!root_exists(h->root, path))
-		return false;
-	str_fmt(path, sizeof(path), "sys/module/%s/initstate", name);
+	str_fmt(path, sizeof(path), "sys/bus/pci/drivers/%s/module", driver);
+	if (root_readlink_at(h->root->fd, path, link, sizeof(link)) > 0) {
+		mod = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	} else {
+		str_fmt(path, sizeof(path), "sys/bus/pci/drivers/%s", driver);
+		if (root_exists(h->root, path))
+			return true; /* a driver without a module link is built in */
+		str_fmt(path, sizeof(path), "sys/module/%s", name);
+		if (!root_exists(h->root, path))
+			return false;
+	}
+	str_fmt(path, sizeof(path), "sys/module/%s/initstate", mod);
 	return !root_exists(h->root, path);
+}
+
+/*
+ * Can init-top's rebind (init-top/00-vfio-preflight-rebind) move a claimed
+ * function off its built-in driver? Not when the configuration switches it
+ * off, on a rescue boot or one that fell back, or when vfio-pci cannot take it (blacklisted on the
+ * command line, missing, no IOMMU group): unbinding then only takes the
+ * device from the host.
+ */
+bool host_rebind_possible(const struct host *h)
+{
+	return !h->rebind_off && !h->rescue_boot && !h->fell_back && host_iommu_active(h) &&
+	       h->mod[M_VFIO_PCI] != MOD_MISSING && !host_cmdline_blacklisted(h, "vfio_pci");
 }
 
 static void claim_devices(struct host *h)
@@ -126,6 +152,8 @@ static void claim_devices(struct host *h)
 			h->n_claimed++;
 			d->driver_builtin = d->driver[0] && !modname_eq(d->driver, "vfio_pci") &&
 					    driver_is_builtin(h, d->driver);
+			d->rebind = d->driver_builtin && host_rebind_possible(h);
+			h->n_rebind += d->rebind;
 			if (pci_is_display(d))
 				pci_read_reset_method(h->root, d);
 		}

@@ -270,6 +270,56 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		   items_end(&matched));
 }
 
+/* where REBIND_BUILTIN="no" is set, for a hint */
+static const char *rebind_off_where(const struct host *h, char *buf, size_t cap)
+{
+	if (h->rebind_off_line)
+		str_fmt(buf, cap, "/etc/default/vfio-preflight:%u", h->rebind_off_line);
+	else
+		str_fmt(buf, cap, "/etc/default/vfio-preflight");
+	return buf;
+}
+
+/* the fix for a claimed function a built-in driver still holds after init-top */
+static void builtin_hint(const struct host *h, const struct pci_func *d, struct check_result *r)
+{
+	char where[64];
+
+	if (h->fell_back) /* the fallback needs the devices where the kernel put them */
+		result_hint(
+			r,
+			"%s is built into the kernel and binds at kernel init, before any initramfs "
+			"script. This boot fell back (see dmesg | grep 'vfio-preflight: fallback'), so "
+			"init-top did not rebind %s; a boot that does not fall back moves it to vfio-pci",
+			d->driver, d->slot);
+	else if (d->rebind) /* it should have moved: the rebind failed or is not in the image */
+		result_hint(
+			r,
+			"%s is built into the kernel and binds at kernel init, before any initramfs "
+			"script: no softdep or blacklist stops it. init-top's rebind (REBIND_BUILTIN=yes) "
+			"did not move %s: see dmesg | grep 'vfio-preflight: rebind'; an image built "
+			"before it lacks it: run update-initramfs -u -k all",
+			d->driver, d->slot);
+	else if (h->rebind_off)
+		result_hint(
+			r,
+			"%s is built into the kernel and binds at kernel init, before any initramfs "
+			"script: no softdep or blacklist stops it. REBIND_BUILTIN=\"no\" in %s keeps it "
+			"there: remove that line (init-top then writes vfio-pci to "
+			"/sys/bus/pci/devices/%s/driver_override and %s to /sys/bus/pci/drivers/%s/unbind "
+			"before vfio-pci loads), then run update-initramfs -u -k all",
+			d->driver, rebind_off_where(h, where, sizeof(where)), d->slot, d->slot,
+			d->driver);
+	else
+		result_hint(
+			r,
+			"%s is built into the kernel and binds at kernel init, before any initramfs "
+			"script: no softdep or blacklist stops it. Rebind by slot before vfio-pci loads: an "
+			"init-top script writing vfio-pci to /sys/bus/pci/devices/%s/driver_override and %s to "
+			"/sys/bus/pci/drivers/%s/unbind, then modprobe vfio-pci",
+			d->driver, d->slot, d->slot, d->driver);
+}
+
 void check_vfio_binding(const struct host *h, struct check_result *r)
 {
 	struct item_list bad, ok;
@@ -287,6 +337,14 @@ void check_vfio_binding(const struct host *h, struct check_result *r)
 		if (modname_eq(d->driver, "vfio_pci") ||
 		    (!d->driver[0] && h->phase == PHASE_PREDICT)) {
 			items_add(&ok, "%s", dev_label(d, label, sizeof(label)));
+			n_ok++;
+			continue;
+		}
+		if (d->rebind && h->phase == PHASE_PREDICT) { /* init-top moves it next */
+			items_add(
+				&ok,
+				"%s (on built-in %s: init-top rebinds it unless the boot falls back)",
+				dev_label(d, label, sizeof(label)), d->driver);
 			n_ok++;
 			continue;
 		}
@@ -309,14 +367,7 @@ void check_vfio_binding(const struct host *h, struct check_result *r)
 				"turn it on first, then reboot");
 		else if (first_bad->driver_builtin) /* it bound at kernel init: only a rebind by
 						       slot helps */
-			result_hint(
-				r,
-				"%s is built into the kernel and binds at kernel init, before any initramfs "
-				"script: no softdep or blacklist stops it. Rebind by slot before vfio-pci loads: an "
-				"init-top script writing vfio-pci to /sys/bus/pci/devices/%s/driver_override and %s to "
-				"/sys/bus/pci/drivers/%s/unbind, then modprobe vfio-pci",
-				first_bad->driver, first_bad->slot, first_bad->slot,
-				first_bad->driver);
+			builtin_hint(h, first_bad, r);
 		else if (first_bad->driver[0])
 			result_hint(
 				r,
@@ -503,20 +554,47 @@ static void judge_initramfs_aliases(const struct host *h, struct drivers_seen *s
 }
 
 /* a race first (a guest may get no GPU), then a starved host display */
-static void drivers_verdict(struct drivers_seen *s, struct check_result *r)
+static void drivers_verdict(const struct host *h, struct drivers_seen *s, struct check_result *r)
 {
+	if (s->first_builtin >= 0 && host_rebind_possible(h)) {
+		/* init-top's rebind moves it; a card a host driver set up may not reset well */
+		result_set(
+			r, LEVEL_NOTE,
+			"a built-in host driver binds a claimed device at kernel init, before any "
+			"initramfs script; init-top moves it to vfio-pci by slot (REBIND_BUILTIN=yes): %s",
+			items_end(&s->builtin));
+		result_hint(
+			r,
+			"to keep %s off the card from the start (it initialised it before the rebind), "
+			"initcall_blacklist= with %s's init function on the kernel command line, if no "
+			"host device needs it",
+			module_names[s->first_builtin], module_names[s->first_builtin]);
+		return;
+	}
 	if (s->first_builtin >= 0) {
+		char where[64];
+
 		result_set(r, LEVEL_FAIL,
 			   "a built-in host driver binds a claimed device before any initramfs "
 			   "script runs; no softdep or blacklist can stop it: %s",
 			   items_end(&s->builtin));
-		result_hint(
-			r,
-			"rebind by slot before vfio-pci loads: an init-top script writing vfio-pci to "
-			"/sys/bus/pci/devices/%s/driver_override and the slot to the driver's unbind, then "
-			"modprobe vfio-pci; or initcall_blacklist= with %s's init function if no host device "
-			"needs it",
-			s->builtin_dev->slot, module_names[s->first_builtin]);
+		if (h->rebind_off)
+			result_hint(
+				r,
+				"REBIND_BUILTIN=\"no\" in %s keeps it there: remove that line (init-top "
+				"then writes vfio-pci to /sys/bus/pci/devices/%s/driver_override and the slot "
+				"to the driver's unbind before vfio-pci loads) and run update-initramfs -u -k "
+				"all; or initcall_blacklist= with %s's init function if no host device needs it",
+				rebind_off_where(h, where, sizeof(where)), s->builtin_dev->slot,
+				module_names[s->first_builtin]);
+		else
+			result_hint(
+				r,
+				"rebind by slot before vfio-pci loads: an init-top script writing vfio-pci to "
+				"/sys/bus/pci/devices/%s/driver_override and the slot to the driver's unbind, then "
+				"modprobe vfio-pci; or initcall_blacklist= with %s's init function if no host device "
+				"needs it",
+				s->builtin_dev->slot, module_names[s->first_builtin]);
 		return;
 	}
 	if (s->first_race >= 0 || s->first_alias) {
@@ -558,5 +636,5 @@ void check_host_drivers(const struct host *h, struct check_result *r)
 			judge_claimed_display(h, i, &s);
 	if (h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY)
 		judge_initramfs_aliases(h, &s);
-	drivers_verdict(&s, r);
+	drivers_verdict(h, &s, r);
 }

@@ -22,9 +22,11 @@ static const struct {
 	[CONFIG_FALLBACK] = { "FALLBACK", "auto" },
 	[CONFIG_FATAL_CHECKS] = { "FATAL_CHECKS", "display.headless" },
 	[CONFIG_FORCE_LOAD] = { "FORCE_LOAD", "vfio_pci" },
+	[CONFIG_REBIND_BUILTIN] = { "REBIND_BUILTIN", "yes" },
 };
 
 static const char *const fallbacks[] = { "auto", "reboot", "inplace", "off" };
+static const char *const yesno[] = { "yes", "no" };
 
 #define MODULE_NAME_MAX 55 /* the kernel's MODULE_NAME_LEN less the NUL */
 #define SHOWN_MAX	40
@@ -45,6 +47,11 @@ static void set_default(struct config *c, enum config_key k)
 
 	memcpy(c->value[k], keys[k].def, n + 1);
 	c->line[k] = 0;
+}
+
+int config_rebind_builtin(const struct config *c)
+{
+	return !strcmp(c->value[CONFIG_REBIND_BUILTIN], "yes");
 }
 
 void config_defaults(struct config *c)
@@ -109,6 +116,15 @@ static int known_check(const char *w, size_t n)
 	return 0;
 }
 
+/* w[0..n) is one of the n_words words */
+static int one_of(const char *const *words, size_t n_words, const char *w, size_t n)
+{
+	for (size_t i = 0; i < n_words; i++)
+		if (strlen(words[i]) == n && !memcmp(words[i], w, n))
+			return 1;
+	return 0;
+}
+
 /*
  * Checks v (NUL-terminated, no NUL inside) for key k and stores it normalized.
  * Returns 0, or -EINVAL with `why` naming the first bad word.
@@ -133,13 +149,13 @@ static int set_value(struct config *c, enum config_key k, const char *v, const c
 		*bad = w;
 		*badlen = n;
 		if (k == CONFIG_FALLBACK) {
-			size_t i;
-
-			for (i = 0; i < ARRAY_SIZE(fallbacks); i++)
-				if (strlen(fallbacks[i]) == n && !memcmp(fallbacks[i], w, n))
-					break;
-			if (words || i == ARRAY_SIZE(fallbacks)) {
+			if (words || !one_of(fallbacks, ARRAY_SIZE(fallbacks), w, n)) {
 				*why = "is not one of auto, reboot, inplace, off";
+				return -EINVAL;
+			}
+		} else if (k == CONFIG_REBIND_BUILTIN) {
+			if (words || !one_of(yesno, ARRAY_SIZE(yesno), w, n)) {
+				*why = "is not yes or no";
 				return -EINVAL;
 			}
 		} else if (k == CONFIG_FATAL_CHECKS) {
@@ -166,8 +182,9 @@ static int set_value(struct config *c, enum config_key k, const char *v, const c
 	if (!words && k != CONFIG_FORCE_LOAD) {
 		*bad = v;
 		*badlen = 0;
-		*why = k == CONFIG_FALLBACK ? "is empty"
-					    : "is empty (to never fall back, set FALLBACK=\"off\")";
+		*why = k == CONFIG_FATAL_CHECKS
+			       ? "is empty (to never fall back, set FALLBACK=\"off\")"
+			       : "is empty";
 		return -EINVAL;
 	}
 	norm[len] = '\0';
@@ -312,13 +329,13 @@ static const struct check_result *result_of(const struct report *rep, const char
 	return NULL;
 }
 
-void config_write_fatal(struct out *o, const struct config *c, const struct report *rep)
+/* calls fn for each check of FATAL_CHECKS that failed in rep (or is headless) */
+static void for_each_fatal(const struct config *c, const struct report *rep,
+			   void (*fn)(void *ctx, const char *w, size_t n), void *ctx)
 {
 	static const char headless[] = "display.headless";
 	const char *p = c->value[CONFIG_FATAL_CHECKS];
-	int first = 1;
 
-	out_str(o, "FATAL='");
 	while (*p) {
 		const char *w = p;
 		const struct check_result *res;
@@ -329,14 +346,47 @@ void config_write_fatal(struct out *o, const struct config *c, const struct repo
 		n = (size_t)(p - w);
 		res = result_of(rep, w, n);
 		if ((res && res->level == LEVEL_FAIL) ||
-		    (rep->headless && n == sizeof(headless) - 1 && !memcmp(w, headless, n))) {
-			if (!first)
-				out_char(o, ' ');
-			out_mem(o, w, n); /* validated ids: no quote in them */
-			first = 0;
-		}
+		    (rep->headless && n == sizeof(headless) - 1 && !memcmp(w, headless, n)))
+			fn(ctx, w, n);
 		while (*p == ' ')
 			p++;
 	}
+}
+
+struct fatal_out {
+	struct out *o;
+	int n;
+};
+
+static void fatal_word(void *ctx, const char *w, size_t n)
+{
+	struct fatal_out *f = ctx;
+
+	if (f->n++)
+		out_char(f->o, ' ');
+	out_mem(f->o, w, n); /* validated ids: no quote in them */
+}
+
+void config_write_fatal(struct out *o, const struct config *c, const struct report *rep)
+{
+	struct fatal_out f = { o, 0 };
+
+	out_str(o, "FATAL='");
+	for_each_fatal(c, rep, fatal_word, &f);
 	out_str(o, "'\n");
+}
+
+static void fatal_count(void *ctx, const char *w, size_t n)
+{
+	(void)w;
+	(void)n;
+	++*(int *)ctx;
+}
+
+int config_falls_back(const struct config *c, const struct report *rep)
+{
+	int n = 0;
+
+	for_each_fatal(c, rep, fatal_count, &n);
+	return n > 0 && strcmp(c->value[CONFIG_FALLBACK], "off") != 0;
 }

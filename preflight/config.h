@@ -25,7 +25,13 @@
 /* problems reported per file: a file of garbage must not flood the ring */
 #define CONFIG_WARN_MAX	 16
 
-enum config_key { CONFIG_FALLBACK, CONFIG_FATAL_CHECKS, CONFIG_FORCE_LOAD, CONFIG_KEYS };
+enum config_key {
+	CONFIG_FALLBACK,
+	CONFIG_FATAL_CHECKS,
+	CONFIG_FORCE_LOAD,
+	CONFIG_REBIND_BUILTIN, /* yes|no: init-top moves claimed devices off built-in drivers */
+	CONFIG_KEYS
+};
 
 struct config {
 	char value[CONFIG_KEYS][CONFIG_VALUE_MAX]; /* normalized: one blank between words */
@@ -39,6 +45,8 @@ typedef void (*config_warn_fn)(void *ctx, unsigned lineno, const char *msg);
 const char *config_key_name(enum config_key k);
 const char *config_default(enum config_key k);
 void config_defaults(struct config *c);
+/* REBIND_BUILTIN is "yes" */
+int config_rebind_builtin(const struct config *c);
 
 /*
  * One line without its '\n' (may hold any bytes, NUL included); `cut` says
@@ -62,6 +70,8 @@ struct report;
  * tests one variable instead of matching lists in shell.
  */
 void config_write_fatal(struct out *o, const struct config *c, const struct report *rep);
+/* config_write_fatal's list is not empty and FALLBACK is not off: this boot falls back */
+int config_falls_back(const struct config *c, const struct report *rep);
 
 struct root;
 struct kmsg;
@@ -73,5 +83,7 @@ struct kmsg;
  * Returns the number of problems; c always holds a usable configuration.
  */
 unsigned config_load(struct config *c, const struct root *r, struct kmsg *k);
+/* The same without a word about problems (the phases after predict, which logged them). */
+void config_read_quiet(struct config *c, const struct root *r);
 
 #endif

@@ -15,6 +15,7 @@
 struct reporter {
 	struct config *c;
 	struct kmsg *k;
+	int quiet;
 	char file[256];
 	unsigned shown;
 };
@@ -24,7 +25,7 @@ static void report(void *ctx, unsigned lineno, const char *msg)
 	struct reporter *rp = ctx;
 	char where[16] = "";
 
-	if (rp->shown++ >= CONFIG_WARN_MAX)
+	if (rp->quiet || rp->shown++ >= CONFIG_WARN_MAX)
 		return;
 	if (lineno)
 		str_fmt(where, sizeof(where), ":%u", lineno);
@@ -42,9 +43,9 @@ static int line_cb(void *ctx, char *line, size_t len, unsigned lineno, int trunc
 	return 0;
 }
 
-unsigned config_load(struct config *c, const struct root *r, struct kmsg *k)
+static unsigned load(struct config *c, const struct root *r, struct kmsg *k, int quiet)
 {
-	struct reporter rp = { .c = c, .k = k };
+	struct reporter rp = { .c = c, .k = k, .quiet = quiet };
 	size_t n = strlen(r->path);
 	int err;
 
@@ -69,4 +70,14 @@ unsigned config_load(struct config *c, const struct root *r, struct kmsg *k)
 		report(&rp, 0, msg);
 	}
 	return c->problems;
+}
+
+unsigned config_load(struct config *c, const struct root *r, struct kmsg *k)
+{
+	return load(c, r, k, 0);
+}
+
+void config_read_quiet(struct config *c, const struct root *r)
+{
+	load(c, r, NULL, 1);
 }

@@ -464,6 +464,9 @@ int host_load(struct host *h, const struct root *r, const struct host_options *o
 	h->root = r;
 	h->phase = opt->phase;
 	h->backend = opt->backend->name;
+	h->rebind_off = opt->rebind_off;
+	h->rebind_off_line = opt->rebind_off_line;
+	h->fell_back = opt->fell_back && opt->phase != PHASE_PREDICT;
 
 	load_kernel_release(h);
 	if ((err = load_cmdline(h)) < 0)

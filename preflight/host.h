@@ -142,6 +142,13 @@ struct host {
 		bool root_configures_vfio; /* the real root lists ids for vfio-pci */
 	} up;
 	bool rescue_boot; /* vfio_preflight.rescue=1 on the cmdline */
+	/* REBIND_BUILTIN="no": init-top leaves claimed devices on their built-in driver */
+	bool rebind_off;
+	unsigned rebind_off_line;
+	bool fell_back; /* after predict: this boot fell back, nothing was rebound */
+
+	/* derived: claimed functions init-top's rebind moves off a built-in driver */
+	size_t n_rebind;
 
 	struct diag diag;
 };
@@ -150,6 +157,10 @@ struct host_options {
 	enum phase phase;
 	const struct pci_backend *backend;
 	const struct root *rootmnt; /* PHASE_UPGRADE only */
+	/* REBIND_BUILTIN="no" in /etc/default/vfio-preflight, on that line (0: unset) */
+	bool rebind_off;
+	unsigned rebind_off_line;
+	bool fell_back; /* init-top fell back on this boot (STATE/fallback, not "off") */
 };
 
 /* Read everything; returns 0 or -errno for internal failures only. */
@@ -161,6 +172,8 @@ void host_free(struct host *h);
 /* helpers for checks */
 bool host_claims(const struct pci_func *d);
 bool host_iommu_active(const struct host *h);
+/* init-top's rebind can move a claimed function off a built-in driver (see analyze.c) */
+bool host_rebind_possible(const struct host *h);
 bool host_module_present(const struct host *h, enum module_id m); /* loaded or built in */
 /* module_blacklist= or modprobe.blacklist= on the command line names module */
 bool host_cmdline_blacklisted(const struct host *h, const char *module);

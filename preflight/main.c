@@ -173,8 +173,10 @@ static void state_env(struct out *o, const void *c)
 	const struct state_ctx *s = c;
 
 	render_env(o, s->h, s->rep);
-	if (s->cfg)
+	if (s->cfg) {
 		config_write_fatal(o, s->cfg, s->rep);
+		render_env_rebind(o, s->h, config_falls_back(s->cfg, s->rep));
+	}
 }
 
 static void state_txt(struct out *o, const void *c)
@@ -365,6 +367,15 @@ static int cmd_groups(const struct options *o, const struct root *r)
 }
 #endif
 
+/* init-top fell back on this boot: STATE/fallback says "MODE reason", MODE not off */
+static bool fell_back(const struct options *o, const struct root *r)
+{
+	char path[320], buf[8];
+
+	str_fmt(path, sizeof(path), "%s/fallback", o->state_dir);
+	return root_read(r, path, buf, sizeof(buf)) > 0 && strncmp(buf, "off ", 4) != 0;
+}
+
 static int run(const struct options *o, const struct root *r)
 {
 	struct host_options hopt = { .phase = o->phase, .backend = o->backend };
@@ -391,6 +402,11 @@ static int run(const struct options *o, const struct root *r)
 	}
 	if (boot && o->phase == PHASE_PREDICT)
 		save_config(o, r, &k, &cfg);
+	else
+		config_read_quiet(&cfg, r); /* predict logged its problems */
+	hopt.rebind_off = !config_rebind_builtin(&cfg);
+	hopt.rebind_off_line = cfg.line[CONFIG_REBIND_BUILTIN];
+	hopt.fell_back = fell_back(o, r);
 	err = host_load(h, r, &hopt);
 	if (!err)
 		err = report_run(h, &rep);

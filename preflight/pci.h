@@ -46,6 +46,7 @@ struct pci_func {
 	const char *name;	       /* from pci.ids (libpci backend), or NULL */
 	uint8_t claim;		       /* enum claim, filled by analysis */
 	bool driver_builtin;	       /* driver is built into the kernel (analysis) */
+	bool rebind;		       /* init-top's rebind moves it to vfio-pci (analysis) */
 };
 
 struct pci_list {

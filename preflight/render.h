@@ -22,6 +22,13 @@ void render_text(struct out *o, const struct host *h, const struct report *rep, 
 void render_json(struct out *o, const struct host *h, const struct report *rep);
 void render_env(struct out *o, const struct host *h, const struct report *rep);
 /*
+ * REBIND='SLOT ...': the claimed functions a built-in driver holds, which
+ * init-top moves to vfio-pci (init-top/00-vfio-preflight-rebind); none when
+ * this boot falls back (the fallback needs the devices where they are);
+ * boot predict appends it to predict.env, so the shell parses nothing.
+ */
+void render_env_rebind(struct out *o, const struct host *h, bool falls_back);
+/*
  * KEY='value' and a newline, as dash or busybox ash read it back by
  * sourcing: the value byte for byte, a newline in it written as a blank
  * (one line per key for the line readers).

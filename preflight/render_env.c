@@ -76,3 +76,14 @@ void render_env(struct out *out, const struct host *h, const struct report *rep)
 			env_item(out, &n, h->pci.v[i].slot);
 	out_str(out, "'\n");
 }
+
+void render_env_rebind(struct out *out, const struct host *h, bool falls_back)
+{
+	int n = 0;
+
+	env_open(out, "REBIND");
+	for (size_t i = 0; i < h->pci.n && !falls_back; i++)
+		if (h->pci.v[i].rebind)
+			env_item(out, &n, h->pci.v[i].slot);
+	out_str(out, "'\n");
+}

@@ -83,6 +83,7 @@ load test_helper/common
 	run -0 make -C "$REPO" install DESTDIR="$dest"
 	for f in usr/lib/vfio-preflight/vfio-preflight-boot usr/share/initramfs-tools/hooks/vfio-preflight \
 		usr/share/initramfs-tools/scripts/init-top/00-vfio-preflight \
+		usr/share/initramfs-tools/scripts/init-top/00-vfio-preflight-rebind \
 		usr/share/initramfs-tools/scripts/init-premount/vfio-preflight \
 		usr/share/initramfs-tools/scripts/local-bottom/vfio-preflight \
 		etc/grub.d/42_vfio-preflight-rescue \

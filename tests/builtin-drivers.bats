@@ -19,30 +19,83 @@ builtin_nouveau() {
 	mkdir -p "$root/sys/module/nouveau"
 }
 
-@test "vfio.host-drivers: FAIL in every phase when a built-in GPU driver can take the claimed card, blacklist or not" {
+# nouveau, built in, holding the claimed card (as at init-top: it bound at kernel init)
+nouveau_holds_card() {
 	builtin_nouveau
+	d="$root/sys/bus/pci/devices/0000:01:00.0"
+	mkdir -p "$root/sys/bus/pci/drivers/nouveau"
+	ln -sfn ../../../../bus/pci/drivers/nouveau "$d/driver"
+	sed -i 's/^DRIVER=.*/DRIVER=nouveau/' "$d/uevent"
+}
+
+# conf LINE...: the root's /etc/default/vfio-preflight
+conf() {
+	mkdir -p "$root/etc/default"
+	printf '%s\n' "$@" >"$root/etc/default/vfio-preflight"
+}
+
+# predict ROOT: boot predict; REBIND's value in $rebind
+predict() {
+	mkdir -p "$1/dev" && : >"$1/dev/kmsg"
+	run -0 "$VFP" boot predict --root "$1"
+	rebind="$(sed -n "s/^REBIND='\(.*\)'$/\1/p" "$1/run/vfio-preflight/predict.env")"
+	grep -q "^REBIND='" "$1/run/vfio-preflight/predict.env"
+}
+
+@test "vfio.host-drivers: NOTE in every phase when a built-in GPU driver can take the claimed card: init-top rebinds it" {
+	builtin_nouveau
+	for phase in check predict verify; do
+		check_json "$root" --phase "$phase"
+		assert_level vfio.host-drivers note
+		assert_says vfio.host-drivers message "nouveau (built into the kernel) takes 0000:01:00.0 [10de:2204] at kernel init"
+		assert_says vfio.host-drivers message "init-top moves it to vfio-pci by slot (REBIND_BUILTIN=yes)"
+		assert_says vfio.host-drivers hint "initcall_blacklist="
+	done
+}
+
+@test "vfio.host-drivers: FAIL in every phase with REBIND_BUILTIN=no, blacklist or not, naming the line" {
+	builtin_nouveau
+	conf '# no rebinding here' 'REBIND_BUILTIN="no"'
 	grep -q "blacklist nouveau" "$root"/etc/modprobe.d/*.conf
 	for phase in check predict verify; do
 		check_json "$root" --phase "$phase"
 		assert_level vfio.host-drivers fail
 		assert_says vfio.host-drivers message "nouveau (built into the kernel) takes 0000:01:00.0 [10de:2204] at kernel init"
 		assert_says vfio.host-drivers message "no softdep or blacklist can stop it"
+		assert_says vfio.host-drivers hint 'REBIND_BUILTIN="no" in /etc/default/vfio-preflight:2 keeps it there'
 		assert_says vfio.host-drivers hint "/sys/bus/pci/devices/0000:01:00.0/driver_override"
 		assert_says vfio.host-drivers hint "initcall_blacklist="
 	done
 }
 
-@test "vfio.binding: a claimed card held by a built-in driver gets the rebind-by-slot fix, not a softdep" {
-	builtin_nouveau
-	d="$root/sys/bus/pci/devices/0000:01:00.0"
-	mkdir -p "$root/sys/bus/pci/drivers/nouveau"
-	ln -sfn ../../../../bus/pci/drivers/nouveau "$d/driver"
-	sed -i 's/^DRIVER=.*/DRIVER=nouveau/' "$d/uevent"
+@test "vfio.binding: predict counts a claimed card on a built-in driver as claimed: init-top rebinds it" {
+	nouveau_holds_card
+	check_json "$root" --phase predict
+	assert_level vfio.binding pass
+	assert_says vfio.binding message "0000:01:00.0 [10de:2204] (on built-in nouveau: init-top rebinds it unless the boot falls back)"
+}
+
+@test "vfio.binding: a claimed card still on its built-in driver after init-top: the rebind failed, see the ring" {
+	nouveau_holds_card
 	for phase in check verify; do
 		check_json "$root" --phase "$phase"
 		assert_level vfio.binding fail
 		assert_says vfio.binding message "is bound to nouveau (built in)"
 		assert_says vfio.binding hint "no softdep or blacklist stops it"
+		assert_says vfio.binding hint "init-top's rebind (REBIND_BUILTIN=yes) did not move 0000:01:00.0"
+		assert_says vfio.binding hint "dmesg | grep 'vfio-preflight: rebind'"
+		[[ "$(hint_of vfio.binding)" != *"softdep nouveau pre:"* ]]
+	done
+}
+
+@test "vfio.binding: with REBIND_BUILTIN=no, the rebind-by-slot fix and the line to remove, not a softdep" {
+	nouveau_holds_card
+	conf 'REBIND_BUILTIN=no'
+	for phase in check predict verify; do
+		check_json "$root" --phase "$phase"
+		assert_level vfio.binding fail
+		assert_says vfio.binding message "is bound to nouveau (built in)"
+		assert_says vfio.binding hint 'REBIND_BUILTIN="no" in /etc/default/vfio-preflight:1 keeps it there'
 		assert_says vfio.binding hint "/sys/bus/pci/drivers/nouveau/unbind"
 		[[ "$(hint_of vfio.binding)" != *"softdep nouveau pre:"* ]]
 	done
@@ -60,4 +113,75 @@ builtin_nouveau() {
 	touch "$root/sys/module/snd_hda_intel/initstate"
 	check_json "$root"
 	assert_says vfio.binding hint "softdep snd_hda_intel pre: vfio-pci"
+}
+
+# 8250_pci's driver is "serial": the driver name names no module. Its driver
+# directory has no module link (as a built-in driver's, where /sys/module has
+# no entry for it), so it is built in; a loadable one always has the link.
+@test "vfio.binding: a driver whose directory has no module link is built in, whatever its name" {
+	root="$(copy_host guide-single-gpu)"
+	d="$root/sys/bus/pci/devices/0000:00:16.0"
+	mkdir -p "$root/sys/bus/pci/drivers/serial"
+	ln -sfn ../../../../bus/pci/drivers/serial "$d/driver"
+	printf 'DRIVER=serial\n' | cat - "$d/uevent" >"$d/uevent.new" && mv "$d/uevent.new" "$d/uevent"
+	sed -i 's/ids=10de:2204,10de:1aef/ids=10de:2204,10de:1aef,8086:a360/' "$root/etc/modprobe.d/vfio.conf"
+	check_json "$root"
+	assert_level vfio.binding fail
+	assert_says vfio.binding message "0000:00:16.0 [8086:a360] is bound to serial (built in)"
+	# a module's driver: the link names it, and its initstate says loaded
+	mkdir -p "$root/sys/module/serial_mod"
+	touch "$root/sys/module/serial_mod/initstate"
+	ln -sfn ../../../../module/serial_mod "$root/sys/bus/pci/drivers/serial/module"
+	check_json "$root"
+	assert_says vfio.binding message "0000:00:16.0 [8086:a360] is bound to serial"
+	[[ "$(message_of vfio.binding)" != *"serial (built in)"* ]]
+	assert_says vfio.binding hint "softdep serial pre: vfio-pci"
+}
+
+@test "boot predict: REBIND lists the claimed functions a built-in driver holds, for init-top" {
+	nouveau_holds_card
+	conf 'FALLBACK="off"'
+	predict "$root"
+	[ "$rebind" = 0000:01:00.0 ]
+	# read as data, and safe to source as init-top's other lines are
+	dash -c ". '$root/run/vfio-preflight/predict.env' && [ \"\$REBIND\" = 0000:01:00.0 ]"
+}
+
+@test "boot predict: no REBIND when the boot falls back, with REBIND_BUILTIN=no, on a rescue boot, or without vfio-pci" {
+	nouveau_holds_card
+	# the guide host's only display is claimed: headless, display.headless is fatal
+	conf 'FALLBACK="auto"'
+	predict "$root"
+	grep -qx "FATAL='display.headless'" "$root/run/vfio-preflight/predict.env"
+	[ -z "$rebind" ]
+	# FALLBACK=off goes on with passthrough: the rebind too
+	conf 'FALLBACK="off"'
+	predict "$root"
+	[ "$rebind" = 0000:01:00.0 ]
+	conf 'FALLBACK="off"' 'REBIND_BUILTIN="no"'
+	predict "$root"
+	[ -z "$rebind" ]
+	conf 'FALLBACK="off"'
+	cp "$root/proc/cmdline" "$BATS_TEST_TMPDIR/cmdline"
+	echo "$(cat "$BATS_TEST_TMPDIR/cmdline") vfio_preflight.rescue=1 module_blacklist=vfio_pci" >"$root/proc/cmdline"
+	predict "$root"
+	[ -z "$rebind" ]
+	echo "$(cat "$BATS_TEST_TMPDIR/cmdline") module_blacklist=vfio_pci" >"$root/proc/cmdline"
+	predict "$root"
+	[ -z "$rebind" ]
+}
+
+@test "vfio.binding: after a fallback the card stays on its built-in driver, and the hint says why" {
+	nouveau_holds_card
+	mkdir -p "$root/run/vfio-preflight"
+	echo "inplace display.headless failed: vfio-pci would claim 0000:01:00.0" >"$root/run/vfio-preflight/fallback"
+	for phase in check verify; do
+		check_json "$root" --phase "$phase"
+		assert_level vfio.binding fail
+		assert_says vfio.binding hint "This boot fell back (see dmesg | grep 'vfio-preflight: fallback'), so init-top did not rebind 0000:01:00.0"
+	done
+	# FALLBACK=off went on with passthrough: the rebind ran, and failed
+	echo "off display.headless failed: vfio-pci would claim 0000:01:00.0" >"$root/run/vfio-preflight/fallback"
+	check_json "$root" --phase verify
+	assert_says vfio.binding hint "did not move 0000:01:00.0"
 }

@@ -20,7 +20,8 @@ conf() {
 
 defaults='FALLBACK="auto"
 FATAL_CHECKS="display.headless"
-FORCE_LOAD="vfio_pci"'
+FORCE_LOAD="vfio_pci"
+REBIND_BUILTIN="yes"'
 
 @test "config: no file: the defaults, exit 0, nothing on stderr" {
 	rm -f "$CONF"
@@ -42,7 +43,8 @@ FORCE_LOAD="vfio_pci"'
 	run -0 --separate-stderr "$VFP" config --root "$T"
 	[ "$output" = 'FALLBACK="inplace"
 FATAL_CHECKS="display.headless vfio.binding"
-FORCE_LOAD="vfio_pci vfio-iommu-type1"' ]
+FORCE_LOAD="vfio_pci vfio-iommu-type1"
+REBIND_BUILTIN="yes"' ]
 	[ -z "$stderr" ]
 }
 
@@ -95,6 +97,9 @@ bad() {
 	bad 'FATAL_CHECKS="display.headless vfio.bindnig"' "FATAL_CHECKS: 'vfio.bindnig' is no check id *; the default 'display.headless' applies"
 	bad 'FATAL_CHECKS=""' "FATAL_CHECKS is empty (to never fall back, set FALLBACK=\"off\"); the default 'display.headless' applies"
 	bad 'FORCE_LOAD="vfio_pci ../evil"' "FORCE_LOAD: '../evil' is no module name; the default 'vfio_pci' applies"
+	bad 'REBIND_BUILTIN="off"' "REBIND_BUILTIN: 'off' is not yes or no; the default 'yes' applies"
+	bad 'REBIND_BUILTIN="no no"' "REBIND_BUILTIN: 'no' is not yes or no; the default 'yes' applies"
+	bad 'REBIND_BUILTIN=""' "REBIND_BUILTIN is empty; the default 'yes' applies"
 }
 
 @test "config: a bad value after a good one resets the key to its default" {
@@ -157,11 +162,13 @@ bad() {
 @test "config: a valid file means the same to dash as to the parser" {
 	local f
 	for f in 'FALLBACK=reboot' "FALLBACK='off'" 'FALLBACK="inplace" # c' \
-		'FATAL_CHECKS="vfio.binding display.headless"' 'FORCE_LOAD=vfio_pci' "FORCE_LOAD=''"; do
+		'FATAL_CHECKS="vfio.binding display.headless"' 'FORCE_LOAD=vfio_pci' "FORCE_LOAD=''" \
+		'REBIND_BUILTIN=no' "REBIND_BUILTIN='yes'"; do
 		conf "$f"
 		run -0 "$VFP" config --root "$T"
-		want="$(dash -c ". '$CONF'; printf 'FALLBACK=\"%s\"\nFATAL_CHECKS=\"%s\"\nFORCE_LOAD=\"%s\"' \
-			\"\${FALLBACK-auto}\" \"\${FATAL_CHECKS-display.headless}\" \"\${FORCE_LOAD-vfio_pci}\"")"
+		want="$(dash -c ". '$CONF'; printf 'FALLBACK=\"%s\"\nFATAL_CHECKS=\"%s\"\nFORCE_LOAD=\"%s\"\nREBIND_BUILTIN=\"%s\"' \
+			\"\${FALLBACK-auto}\" \"\${FATAL_CHECKS-display.headless}\" \"\${FORCE_LOAD-vfio_pci}\" \
+			\"\${REBIND_BUILTIN-yes}\"")"
 		[ "$output" = "$want" ] || { echo "$f: parser '$output', dash '$want'"; return 1; }
 	done
 }
@@ -175,7 +182,8 @@ bad() {
 		"$root/dev/kmsg"
 	[ "$(cat "$root/run/vfio-preflight/config.env")" = 'FALLBACK="auto"
 FATAL_CHECKS="vfio.binding"
-FORCE_LOAD="vfio_pci"' ]
+FORCE_LOAD="vfio_pci"
+REBIND_BUILTIN="yes"' ]
 }
 
 @test "config: a usage error is exit 2" {
