@@ -64,13 +64,47 @@ Architecture: $ARCH" ]
 	diff -u "$BATS_TEST_TMPDIR/install" "$BATS_TEST_TMPDIR/deb"
 }
 
-@test "deb: /etc/default/vfio-preflight is a conffile; installing triggers initramfs-tools" {
+@test "deb: /etc/default/vfio-preflight is a conffile; the initramfs is rebuilt through update-initramfs, once on removal" {
 	dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles >"$BATS_TEST_TMPDIR/conffiles"
 	run -0 grep -x /etc/default/vfio-preflight "$BATS_TEST_TMPDIR/conffiles"
-	run -0 sh -c "dpkg-deb --ctrl-tarfile '$DEB' | tar -xO ./triggers"
-	[[ "$output" == *"activate-noawait update-initramfs"* ]]
+	# no triggers file: dpkg activates nothing when the package is removed, so
+	# the postrm's "update-initramfs -u -k all" is the only rebuild (the
+	# e2e, tests/deb/run, counts them); the postinst's "update-initramfs -u"
+	# defers to initramfs-tools' trigger
+	run -0 sh -c "dpkg-deb --ctrl-tarfile '$DEB' | tar -t"
+	[[ "$output" != *triggers* ]]
+	dpkg-deb -e "$DEB" "$BATS_TEST_TMPDIR/ctl"
+	run -0 grep -c '^[[:space:]]*update-initramfs -u ||' "$BATS_TEST_TMPDIR/ctl/postinst"
+	[ "$output" = 1 ]
+	run -0 grep -c 'update-initramfs' "$BATS_TEST_TMPDIR/ctl/postrm"
+	run -0 grep -c '^[[:space:]]*update-initramfs -u -k all ||' "$BATS_TEST_TMPDIR/ctl/postrm"
+	[ "$output" = 1 ]
 	run -0 dpkg-deb -f "$DEB" Depends
 	[[ "$output" == *initramfs-tools* ]]
+}
+
+@test "deb: after apt remove (not purge) the conffile hooks left behind do nothing, silently" {
+	tree="$BATS_TEST_TMPDIR/removed"
+	dpkg-deb -x "$DEB" "$tree"
+	dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles >"$BATS_TEST_TMPDIR/conffiles"
+	# what dpkg leaves after a removal: the conffiles, nothing else
+	(cd "$tree" && find . ! -type d | sed 's|^\.||') | while read -r f; do
+		grep -qx "$f" "$BATS_TEST_TMPDIR/conffiles" || rm "$tree$f"
+	done
+	find "$tree" -depth -type d -empty -delete
+	[ ! -e "$tree/usr/share/vfio-preflight" ]
+	hooks=0
+	while read -r f; do
+		[ -x "$tree$f" ] || continue
+		hooks=$((hooks + 1))
+		# as the kernel packages, update-initramfs and grub-mkconfig call them
+		VFIO_PREFLIGHT_LIBDIR="$tree/usr/share/vfio-preflight" run -0 --separate-stderr \
+			"$tree$f" 6.1.0-18-amd64 /boot/vmlinuz-6.1.0-18-amd64
+		[ -z "$output" ] || { echo "$f printed: $output" >&2; false; }
+		[ -z "$stderr" ] || { echo "$f printed: $stderr" >&2; false; }
+	done <"$BATS_TEST_TMPDIR/conffiles"
+	# the GRUB generator and the three kernel / initramfs hooks
+	[ "$hooks" = 4 ]
 }
 
 @test "deb: the packaged binary is the static boot binary and says the package's version" {

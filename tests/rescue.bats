@@ -317,9 +317,17 @@ sdboot_setup() {
 
 @test "grub: a missing library is reported and never fails grub-mkconfig" {
 	dir=$(fixture grub-debian)
-	VFIO_PREFLIGHT_LIBDIR="$dir/nowhere" run -0 --separate-stderr grub_generate "$dir"
+	mkdir "$dir/broken"
+	VFIO_PREFLIGHT_LIBDIR="$dir/broken" run -0 --separate-stderr grub_generate "$dir"
 	[ -z "$output" ]
-	[[ "$stderr" == *"cannot read $dir/nowhere/rescue-cmdline.sh"* ]]
+	[[ "$stderr" == *"cannot read $dir/broken/rescue-cmdline.sh"* ]]
+}
+
+@test "grub: removed, not purged (the generator stays as a conffile, the libraries are gone): silent, no entries" {
+	dir=$(fixture grub-debian)
+	VFIO_PREFLIGHT_LIBDIR="$dir/removed" run -0 --separate-stderr grub_generate "$dir"
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 }
 
 @test "grub: with Debian's grub-mkconfig_lib sourced the output still passes grub-script-check" {
@@ -536,8 +544,20 @@ sdboot_setup() {
 
 @test "hooks: a missing library is reported and never fails the kernel install" {
 	sdboot_setup
-	VFIO_PREFLIGHT_LIBDIR="$root/nowhere" run -0 "$POSTINST" 6.1.0-18-amd64
-	[[ "$output" == *"cannot read $root/nowhere/rescue-cmdline.sh"* ]]
+	mkdir "$root/broken"
+	VFIO_PREFLIGHT_LIBDIR="$root/broken" run -0 "$POSTINST" 6.1.0-18-amd64
+	[[ "$output" == *"cannot read $root/broken/rescue-cmdline.sh"* ]]
+	[ ! -e "$entries/$MID-6.1.0-18-amd64-vfio-rescue.conf" ]
+}
+
+@test "hooks: removed, not purged (the hooks stay as conffiles, the libraries are gone): silent, nothing written" {
+	sdboot_setup
+	for hook in "$POSTINST" "$POSTRM"; do
+		VFIO_PREFLIGHT_LIBDIR="$root/removed" run -0 "$hook" 6.1.0-18-amd64
+		[ -z "$output" ]
+		VFIO_PREFLIGHT_LIBDIR="$root/removed" run -0 "$hook"
+		[ -z "$output" ]
+	done
 	[ ! -e "$entries/$MID-6.1.0-18-amd64-vfio-rescue.conf" ]
 }
 
