@@ -220,12 +220,54 @@ static int alias_wanted(const struct pci_func *d)
 	return d->claim != CLAIM_NONE && (!modname_eq(d->driver, "vfio_pci") || pci_is_display(d));
 }
 
+/*
+ * On a running host: the init functions initcall_blacklist= would take for
+ * the built-in drivers holding a claimed function, and the built-in GPU
+ * drivers that can take a claimed display. One pass over /proc/kallsyms
+ * (megabytes), so never at boot, where the hint says where to find it.
+ */
+static void find_initcalls(struct host *h)
+{
+	static const enum module_id gpu[] = { M_NOUVEAU,    M_NVIDIA,	  M_AMDGPU, M_RADEON,
+					      M_I915,	    M_XE,	  M_AST,    M_MGAG200,
+					      M_VIRTIO_GPU, M_VIRTIO_PCI, M_BOCHS,  M_BOCHS_DRM };
+	struct initcall_list *l = &h->initcalls;
+	bool display = false;
+
+	l->status = -ENODATA;
+#ifdef VFP_BOOT_ONLY /* the boot cut's check never runs on a host: no kallsyms code in it */
+	(void)gpu;
+	(void)display;
+	return;
+#endif
+	if (h->phase != PHASE_CHECK)
+		return;
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct pci_func *d = &h->pci.v[i];
+		char mod[32];
+
+		if (!host_claims(d))
+			continue;
+		display |= pci_is_display(d);
+		if (!d->driver_builtin)
+			continue;
+		initcall_module_of_driver(h->root, d->driver, mod, sizeof(mod));
+		initcall_want(l, d->driver, mod);
+	}
+	for (size_t k = 0; display && k < ARRAY_SIZE(gpu); k++)
+		if (h->mod[gpu[k]] == MOD_BUILTIN)
+			initcall_want(l, module_names[gpu[k]], module_names[gpu[k]]);
+	if (l->n)
+		initcall_lookup(h->root, l);
+}
+
 int host_analyze(struct host *h)
 {
 	int err;
 
 	settle_effective_ids(h);
 	claim_devices(h);
+	find_initcalls(h);
 	/*
 	 * In the initramfs, modules.alias is the image's: exactly the drivers
 	 * coldplug can load before vfio-pci. On a running host it lists every

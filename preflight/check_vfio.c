@@ -270,6 +270,31 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		   items_end(&matched));
 }
 
+/*
+ * "initcall_blacklist=FN (...)" for the built-in driver or module `asked`, or
+ * where to find FN: only `check` on a running host reads /proc/kallsyms.
+ */
+static const char *initcall_words(const struct host *h, const char *asked, char *buf, size_t cap)
+{
+	const char *fn = initcall_fn(&h->initcalls, asked);
+	const char *mod = asked;
+
+	for (size_t i = 0; i < h->initcalls.n; i++)
+		if (!strcmp(h->initcalls.v[i].asked, asked))
+			mod = h->initcalls.v[i].module;
+	if (fn)
+		str_fmt(buf, cap, "initcall_blacklist=%s (%s, from /proc/kallsyms)", fn, mod);
+	else if (h->phase != PHASE_CHECK)
+		str_fmt(buf, cap,
+			"initcall_blacklist= with %s's init function ('vfio-preflight check' names it)",
+			mod);
+	else
+		str_fmt(buf, cap,
+			"initcall_blacklist=FN of %s's __initcall__kmod_%s__N_N_FN6 in /proc/kallsyms",
+			mod, mod);
+	return buf;
+}
+
 /* where REBIND_BUILTIN="no" is set, for a hint */
 static const char *rebind_off_where(const struct host *h, char *buf, size_t cap)
 {
@@ -283,41 +308,38 @@ static const char *rebind_off_where(const struct host *h, char *buf, size_t cap)
 /* the fix for a claimed function a built-in driver still holds after init-top */
 static void builtin_hint(const struct host *h, const struct pci_func *d, struct check_result *r)
 {
-	char where[64];
+	char where[64], ic[160];
 
 	if (h->fell_back) /* the fallback needs the devices where the kernel put them */
 		result_hint(
 			r,
-			"%s is built into the kernel and binds at kernel init, before any initramfs "
-			"script. This boot fell back (see dmesg | grep 'vfio-preflight: fallback'), so "
-			"init-top did not rebind %s; a boot that does not fall back moves it to vfio-pci",
+			"%s is built in: it binds at kernel init, before any initramfs script. This boot "
+			"fell back (see dmesg | grep 'vfio-preflight: fallback'), so init-top did not "
+			"rebind %s; a boot that does not fall back moves it to vfio-pci",
 			d->driver, d->slot);
 	else if (d->rebind) /* it should have moved: the rebind failed or is not in the image */
 		result_hint(
 			r,
-			"%s is built into the kernel and binds at kernel init, before any initramfs "
-			"script: no softdep or blacklist stops it. init-top's rebind (REBIND_BUILTIN=yes) "
-			"did not move %s: see dmesg | grep 'vfio-preflight: rebind'; an image built "
-			"before it lacks it: run update-initramfs -u -k all",
+			"%s is built in: it binds at kernel init, before any initramfs script; no softdep "
+			"or blacklist stops it. init-top's rebind (REBIND_BUILTIN=yes) did not move %s: "
+			"see dmesg | grep 'vfio-preflight: rebind'; an image built before it lacks it: "
+			"run update-initramfs -u -k all",
 			d->driver, d->slot);
 	else if (h->rebind_off)
 		result_hint(
 			r,
-			"%s is built into the kernel and binds at kernel init, before any initramfs "
-			"script: no softdep or blacklist stops it. REBIND_BUILTIN=\"no\" in %s keeps it "
-			"there: remove that line (init-top then writes vfio-pci to "
-			"/sys/bus/pci/devices/%s/driver_override and %s to /sys/bus/pci/drivers/%s/unbind "
-			"before vfio-pci loads), then run update-initramfs -u -k all",
-			d->driver, rebind_off_where(h, where, sizeof(where)), d->slot, d->slot,
-			d->driver);
-	else
+			"%s is built in: it binds at kernel init; no softdep or blacklist stops it. Remove "
+			"REBIND_BUILTIN=\"no\" (%s) so init-top moves %s to vfio-pci (driver_override, "
+			"%s/unbind), then update-initramfs -u -k all; or %s if no host device needs it",
+			d->driver, rebind_off_where(h, where, sizeof(where)), d->slot, d->driver,
+			initcall_words(h, d->driver, ic, sizeof(ic)));
+	else /* rescue boot, vfio-pci blacklisted or missing: nothing can take it */
 		result_hint(
 			r,
-			"%s is built into the kernel and binds at kernel init, before any initramfs "
-			"script: no softdep or blacklist stops it. Rebind by slot before vfio-pci loads: an "
-			"init-top script writing vfio-pci to /sys/bus/pci/devices/%s/driver_override and %s to "
-			"/sys/bus/pci/drivers/%s/unbind, then modprobe vfio-pci",
-			d->driver, d->slot, d->slot, d->driver);
+			"%s is built in: it binds at kernel init; no softdep or blacklist stops it, and "
+			"init-top's rebind does not run on this boot (rescue boot, vfio-pci blacklisted or "
+			"missing); or %s if no host device needs it",
+			d->driver, initcall_words(h, d->driver, ic, sizeof(ic)));
 }
 
 void check_vfio_binding(const struct host *h, struct check_result *r)
@@ -556,6 +578,8 @@ static void judge_initramfs_aliases(const struct host *h, struct drivers_seen *s
 /* a race first (a guest may get no GPU), then a starved host display */
 static void drivers_verdict(const struct host *h, struct drivers_seen *s, struct check_result *r)
 {
+	char ic[256];
+
 	if (s->first_builtin >= 0 && host_rebind_possible(h)) {
 		/* init-top's rebind moves it; a card a host driver set up may not reset well */
 		result_set(
@@ -566,9 +590,10 @@ static void drivers_verdict(const struct host *h, struct drivers_seen *s, struct
 		result_hint(
 			r,
 			"to keep %s off the card from the start (it initialised it before the rebind), "
-			"initcall_blacklist= with %s's init function on the kernel command line, if no "
-			"host device needs it",
-			module_names[s->first_builtin], module_names[s->first_builtin]);
+			"%s on the kernel command line (%s), if no host device needs it",
+			module_names[s->first_builtin],
+			initcall_words(h, module_names[s->first_builtin], ic, sizeof(ic)),
+			host_cmdline_file_hint(h));
 		return;
 	}
 	if (s->first_builtin >= 0) {
@@ -581,20 +606,20 @@ static void drivers_verdict(const struct host *h, struct drivers_seen *s, struct
 		if (h->rebind_off)
 			result_hint(
 				r,
-				"REBIND_BUILTIN=\"no\" in %s keeps it there: remove that line (init-top "
-				"then writes vfio-pci to /sys/bus/pci/devices/%s/driver_override and the slot "
-				"to the driver's unbind before vfio-pci loads) and run update-initramfs -u -k "
-				"all; or initcall_blacklist= with %s's init function if no host device needs it",
+				"remove REBIND_BUILTIN=\"no\" (%s) so init-top moves %s to vfio-pci by "
+				"slot (driver_override, unbind), then update-initramfs -u -k all; or %s "
+				"on the kernel command line if no host device needs %s",
 				rebind_off_where(h, where, sizeof(where)), s->builtin_dev->slot,
+				initcall_words(h, module_names[s->first_builtin], ic, sizeof(ic)),
 				module_names[s->first_builtin]);
-		else
+		else /* rescue boot, vfio-pci blacklisted or missing */
 			result_hint(
 				r,
-				"rebind by slot before vfio-pci loads: an init-top script writing vfio-pci to "
-				"/sys/bus/pci/devices/%s/driver_override and the slot to the driver's unbind, then "
-				"modprobe vfio-pci; or initcall_blacklist= with %s's init function if no host device "
-				"needs it",
-				s->builtin_dev->slot, module_names[s->first_builtin]);
+				"init-top's rebind by slot does not run on this boot (rescue boot, "
+				"vfio-pci blacklisted or missing); %s on the kernel command line keeps "
+				"%s off every device, if no host device needs it",
+				initcall_words(h, module_names[s->first_builtin], ic, sizeof(ic)),
+				module_names[s->first_builtin]);
 		return;
 	}
 	if (s->first_race >= 0 || s->first_alias) {

@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "kmod_index.h"
 #include "kmod_options.h"
+#include "initcall.h"
 #include "iomem.h"
 #include "modalias.h"
 #include "modload.h"
@@ -149,6 +150,9 @@ struct host {
 
 	/* derived: claimed functions init-top's rebind moves off a built-in driver */
 	size_t n_rebind;
+	/* check phase: init functions of the built-in drivers that hold or can take a claimed
+	 * device, for initcall_blacklist= (status -ENODATA elsewhere: boot reads no kallsyms) */
+	struct initcall_list initcalls;
 
 	struct diag diag;
 };

@@ -62,8 +62,7 @@ predict() {
 		assert_level vfio.host-drivers fail
 		assert_says vfio.host-drivers message "nouveau (built into the kernel) takes 0000:01:00.0 [10de:2204] at kernel init"
 		assert_says vfio.host-drivers message "no softdep or blacklist can stop it"
-		assert_says vfio.host-drivers hint 'REBIND_BUILTIN="no" in /etc/default/vfio-preflight:2 keeps it there'
-		assert_says vfio.host-drivers hint "/sys/bus/pci/devices/0000:01:00.0/driver_override"
+		assert_says vfio.host-drivers hint 'remove REBIND_BUILTIN="no" (/etc/default/vfio-preflight:2) so init-top moves 0000:01:00.0 to vfio-pci by slot'
 		assert_says vfio.host-drivers hint "initcall_blacklist="
 	done
 }
@@ -95,8 +94,8 @@ predict() {
 		check_json "$root" --phase "$phase"
 		assert_level vfio.binding fail
 		assert_says vfio.binding message "is bound to nouveau (built in)"
-		assert_says vfio.binding hint 'REBIND_BUILTIN="no" in /etc/default/vfio-preflight:1 keeps it there'
-		assert_says vfio.binding hint "/sys/bus/pci/drivers/nouveau/unbind"
+		assert_says vfio.binding hint 'Remove REBIND_BUILTIN="no" (/etc/default/vfio-preflight:1) so init-top moves 0000:01:00.0 to vfio-pci'
+		assert_says vfio.binding hint "nouveau/unbind"
 		[[ "$(hint_of vfio.binding)" != *"softdep nouveau pre:"* ]]
 	done
 }
@@ -184,4 +183,46 @@ predict() {
 	echo "off display.headless failed: vfio-pci would claim 0000:01:00.0" >"$root/run/vfio-preflight/fallback"
 	check_json "$root" --phase verify
 	assert_says vfio.binding hint "did not move 0000:01:00.0"
+}
+
+# /proc/kallsyms of Debian 12's 6.1.0-57 kernel under QEMU (CONFIG_KALLSYMS_ALL=y), the
+# lines for 8250: the initcall symbols name each built-in module's init function
+kallsyms_8250() {
+	cat >"$root/proc/kallsyms" <<'EOF'
+ffffffff950cf06f t serial_pci_driver_init
+ffffffff952a9bb0 d __initcall__kmod_8250__327_1250_serial8250_init6
+ffffffff952a9bb4 d __initcall__kmod_8250_pci__336_6164_serial_pci_driver_init6
+ffffffff952a9e64 d __initcall__kmod_8250__321_690_univ8250_console_initcon
+ffffffffc0a01000 t nouveau_drm_init	[nouveau]
+EOF
+}
+
+@test "initcall_blacklist=: check names a built-in driver's init function from /proc/kallsyms, not from its name" {
+	root="$(copy_host guide-single-gpu)"
+	d="$root/sys/bus/pci/devices/0000:00:16.0"
+	mkdir -p "$root/sys/bus/pci/drivers/serial"
+	ln -sfn ../../../../bus/pci/drivers/serial "$d/driver"
+	printf 'DRIVER=serial\n' | cat - "$d/uevent" >"$d/uevent.new" && mv "$d/uevent.new" "$d/uevent"
+	sed -i 's/ids=10de:2204,10de:1aef/ids=10de:2204,10de:1aef,8086:a360/' "$root/etc/modprobe.d/vfio.conf"
+	conf 'REBIND_BUILTIN="no"'
+	kallsyms_8250
+	check_json "$root"
+	assert_says vfio.binding hint "initcall_blacklist=serial_pci_driver_init (8250_pci, from /proc/kallsyms)"
+	# the boot phases read no kallsyms (megabytes): they say where the name comes from
+	check_json "$root" --phase verify
+	assert_says vfio.binding hint "initcall_blacklist= with serial's init function ('vfio-preflight check' names it)"
+	# no initcall symbol (a kernel without CONFIG_KALLSYMS_ALL): how to find it, no guess
+	grep -v __initcall "$root/proc/kallsyms" >"$root/proc/kallsyms.new" && mv "$root/proc/kallsyms.new" "$root/proc/kallsyms"
+	check_json "$root"
+	assert_says vfio.binding hint "initcall_blacklist=FN of 8250_pci's __initcall__kmod_8250_pci__N_N_FN6 in /proc/kallsyms"
+}
+
+@test "initcall_blacklist=: a built-in GPU driver's init function, for vfio.host-drivers" {
+	builtin_nouveau
+	printf '%s\n' 'ffffffff952a9bb4 d __initcall__kmod_nouveau__336_1430_nouveau_drm_init6' \
+		'ffffffff952a9bb8 d __initcall__kmod_nouveau__337_1431_nouveau_late6s' >"$root/proc/kallsyms"
+	check_json "$root"
+	assert_level vfio.host-drivers note
+	assert_says vfio.host-drivers hint "initcall_blacklist=nouveau_drm_init (nouveau, from /proc/kallsyms) on the kernel command line"
+	[[ "$(hint_of vfio.host-drivers)" != *nouveau_late* ]]
 }

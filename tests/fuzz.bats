@@ -35,3 +35,4 @@ fuzz() {
 @test "fuzz: the snapshot and /etc/default/grub readers: any stored snapshot or grub file gives the upgrade checks and valid JSON" { fuzz snapshot; }
 @test "fuzz: the ACPI DMAR parser (RMRRs, device scopes, paths)" { fuzz dmar; }
 @test "fuzz: the /proc/iomem, /proc/cpuinfo and sysfs resource parsers" { fuzz platform; }
+@test "fuzz: the /proc/kallsyms reader that names a built-in module's init function for initcall_blacklist=" { fuzz initcall; }
