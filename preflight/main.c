@@ -179,6 +179,13 @@ static void state_env(struct out *o, const void *c)
 	}
 }
 
+static void state_rebind(struct out *o, const void *c)
+{
+	const struct state_ctx *s = c;
+
+	render_rebind_list(o, s->h);
+}
+
 static void state_txt(struct out *o, const void *c)
 {
 	const struct state_ctx *s = c;
@@ -210,6 +217,17 @@ static void save_state(const struct options *o, const struct root *r, const stru
 		err = dir_err < 0 ? dir_err : atomic_dir_write(&d, name, files[i].render, &ctx);
 		if (err < 0)
 			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name,
+				 ERR_TEXT(-err));
+	}
+	if (cfg) { /* predict: STATE/rebind for init-top, only when it has work */
+		int err = dir_err;
+
+		if (err >= 0 && h->n_rebind && !config_falls_back(cfg, rep))
+			err = atomic_dir_write(&d, "rebind", state_rebind, &ctx);
+		else if (err >= 0 && unlinkat(d.fd, "rebind", 0) < 0 && errno != ENOENT)
+			err = -errno;
+		if (err < 0)
+			kmsg_log(k, 4, "state: cannot write /%s/rebind: %s", o->state_dir,
 				 ERR_TEXT(-err));
 	}
 	atomic_dir_close(&d);

@@ -29,6 +29,13 @@ void render_env(struct out *o, const struct host *h, const struct report *rep);
  */
 void render_env_rebind(struct out *o, const struct host *h, bool falls_back);
 /*
+ * The same slots as one line "SLOT SLOT\n": STATE/rebind, written by boot
+ * predict only when there are some, so init-top's rebind script reads a few
+ * bytes, and on a boot without built-in drivers in the way only tests that
+ * the file is absent (busybox `read` takes two syscalls per byte of predict.env).
+ */
+void render_rebind_list(struct out *o, const struct host *h);
+/*
  * KEY='value' and a newline, as dash or busybox ash read it back by
  * sourcing: the value byte for byte, a newline in it written as a blank
  * (one line per key for the line readers).

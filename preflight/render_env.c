@@ -87,3 +87,13 @@ void render_env_rebind(struct out *out, const struct host *h, bool falls_back)
 			env_item(out, &n, h->pci.v[i].slot);
 	out_str(out, "'\n");
 }
+
+void render_rebind_list(struct out *out, const struct host *h)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < h->pci.n; i++)
+		if (h->pci.v[i].rebind)
+			out_printf(out, "%s%s", n++ ? " " : "", h->pci.v[i].slot);
+	out_char(out, '\n');
+}
