@@ -52,6 +52,5 @@ void check_modules_unknown(const struct host *h, struct check_result *r)
 		   systemd ? "; systemd-modules-load logs \"Failed to find module\" every boot"
 			   : "",
 		   initramfs ? "; the initramfs's modprobe reports it every boot" : "");
-	result_hint(r, "delete the lines named%s",
-		    initramfs ? ", then run update-initramfs -u -k all" : "");
+	result_hint(r, "delete the lines named%s", initramfs ? REBUILD_STEP : "");
 }

@@ -37,14 +37,12 @@ static void refused(const struct host *h, struct check_result *r)
 		result_hint(r, "fix or remove vfio-pci.%s on the kernel command line: %s",
 			    l->bad_param, host_cmdline_file_hint(h));
 	else if (!strcmp(l->bad_param, "ids"))
-		result_hint(
-			r,
-			"write it as ids=VENDOR:DEVICE,... (e.g. ids=10de:2204,10de:1aef) in %s, "
-			"then run update-initramfs -u -k all",
+		result_hint_rebuild(
+			r, "write it as ids=VENDOR:DEVICE,... (e.g. ids=10de:2204,10de:1aef) in %s",
 			where);
 	else
-		result_hint(r, "write %s=1 or %s=0 in %s, then run update-initramfs -u -k all",
-			    l->bad_param, l->bad_param, where);
+		result_hint_rebuild(r, "write %s=1 or %s=0 in %s", l->bad_param, l->bad_param,
+				    where);
 }
 
 void check_vfio_options(const struct host *h, struct check_result *r)
@@ -86,8 +84,7 @@ void check_vfio_options(const struct host *h, struct check_result *r)
 			   "'%.200s'%s",
 			   where, l->after_dashes,
 			   strstr(l->after_dashes, "ids=") ? ", ids= included" : "");
-		result_hint(r, "remove the '--' from %s%s", where,
-			    cmdline ? "" : ", then run update-initramfs -u -k all");
+		result_hint(r, "remove the '--' from %s%s", where, cmdline ? "" : REBUILD_STEP);
 		return;
 	}
 	if (!vo->opts.len) {

@@ -100,8 +100,6 @@ void check_image_modules(const struct host *h, struct check_result *r)
 		r, LEVEL_FAIL,
 		"vfio-pci ids are configured but vfio_pci is not in this kernel's initramfs (%s)",
 		h->kernel_release);
-	result_hint(
-		r,
-		"add vfio, vfio_iommu_type1 and vfio_pci to /etc/initramfs-tools/modules, then run "
-		"update-initramfs -u -k all");
+	result_hint_rebuild(
+		r, "add vfio, vfio_iommu_type1 and vfio_pci to /etc/initramfs-tools/modules");
 }

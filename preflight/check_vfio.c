@@ -9,6 +9,17 @@
 
 #include <string.h>
 
+/* fix texts given at more than one place: one copy in the binary (a literal used twice) */
+#define BUS_ADDRESS_HINT                                                                  \
+	"'%s' is a bus address; ids= takes vendor:device IDs, e.g. the [10de:2204] that " \
+	"lspci -nn shows for it%s%s"
+#define GET_STARTED_HINT                                                                        \
+	"find the GPU's IDs with lspci -nn and add 'options vfio-pci ids=10de:2204,10de:1aef' " \
+	"(your IDs) to /etc/modprobe.d/vfio.conf"
+#define ENTRY_FORM_HINT                                                               \
+	"write each entry as vendor:device in hex, comma-separated, no spaces (e.g. " \
+	"%sids=10de:2204,10de:1aef)%s%s"
+
 static const char *const modstate_names[] = {
 	[MOD_UNKNOWN] = "not loaded", [MOD_MISSING] = "missing",  [MOD_AVAILABLE] = "not loaded",
 	[MOD_LOADED] = "loaded",      [MOD_BUILTIN] = "built in",
@@ -46,15 +57,13 @@ void check_vfio_modules(const struct host *h, struct check_result *r)
 	}
 	if (!passthrough_configured(h)) {
 		result_set(r, LEVEL_NOTE, "no device is configured for vfio-pci (%s)", states);
-		result_hint(r,
-			    "to pass a GPU through, add 'options vfio-pci ids=VENDOR:DEVICE,...' "
-			    "(IDs from lspci -nn) to /etc/modprobe.d/vfio.conf");
+		result_hint_rebuild(r, GET_STARTED_HINT);
 		return;
 	}
 	if (missing[0]) {
 		result_set(r, LEVEL_FAIL, "vfio modules missing for kernel %s: %s (%s)",
 			   h->kernel_release[0] ? h->kernel_release : "(unknown)", missing, states);
-		result_hint(
+		result_hint_rebuild(
 			r,
 			"use a kernel built with CONFIG_VFIO_PCI (Debian and Proxmox kernels are), "
 			"and run update-initramfs -u -k all");
@@ -62,10 +71,10 @@ void check_vfio_modules(const struct host *h, struct check_result *r)
 	}
 	if (unloaded[0] && h->phase != PHASE_PREDICT) {
 		result_set(r, LEVEL_FAIL, "vfio modules not loaded: %s (%s)", unloaded, states);
-		result_hint(
+		result_hint_rebuild(
 			r,
 			"add vfio, vfio_iommu_type1 and vfio_pci, one per line, to /etc/initramfs-tools/modules "
-			"and /etc/modules, then run update-initramfs -u -k all");
+			"and /etc/modules");
 		return;
 	}
 	result_set(r, LEVEL_PASS, "%s", states);
@@ -151,10 +160,7 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		result_set(r, LEVEL_NOTE,
 			   "no vfio-pci ids configured (modprobe.d 'options vfio-pci ids=' or "
 			   "vfio-pci.ids= on the kernel command line)");
-		result_hint(
-			r,
-			"find the GPU's IDs with lspci -nn and add 'options vfio-pci ids=10de:2204,10de:1aef' "
-			"(your IDs) to /etc/modprobe.d/vfio.conf, then run update-initramfs -u -k all");
+		result_hint_rebuild(r, GET_STARTED_HINT);
 		return;
 	}
 	if (ids->effective < 0) {
@@ -204,33 +210,22 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 	if (first_bad) {
 		result_set(r, LEVEL_FAIL, "malformed vfio-pci ids: %s", items_end(&bad));
 		if (looks_like_slot(first_bad->text))
-			result_hint(
-				r,
-				"'%s' is a bus address; ids= takes vendor:device IDs, e.g. the [10de:2204] "
-				"that lspci -nn shows for it",
-				first_bad->text);
+			result_hint(r, BUS_ADDRESS_HINT, first_bad->text, "", "");
 		else
-			result_hint(
-				r,
-				"write each entry as vendor:device in hex, comma-separated, no spaces "
-				"(e.g. ids=10de:2204,10de:1aef), then run update-initramfs -u -k all");
+			result_hint_rebuild(r, ENTRY_FORM_HINT, "", "", "");
 		return;
 	}
 	if (first_un) {
 		result_set(r, LEVEL_FAIL, "vfio-pci ids that match no PCI device: %s, listed in %s",
 			   items_end(&unmatched), ids->src[first_un->source].where);
 		if (looks_like_slot(first_un->text))
-			result_hint(
-				r,
-				"'%s' is a bus address; ids= takes vendor:device IDs, e.g. the [10de:2204] "
-				"that lspci -nn shows for it, in %s",
-				first_un->text, ids->src[first_un->source].where);
+			result_hint(r, BUS_ADDRESS_HINT, first_un->text, ", in ",
+				    ids->src[first_un->source].where);
 		else if (suggest)
-			result_hint(
-				r,
-				"did you mean %04x:%04x (%s, %s)? Fix the ID in %s, then run update-initramfs -u -k all",
-				suggest->vendor, suggest->device, suggest->slot,
-				pci_class_name(suggest), ids->src[first_un->source].where);
+			result_hint_rebuild(r, "did you mean %04x:%04x (%s, %s)? Fix the ID in %s",
+					    suggest->vendor, suggest->device, suggest->slot,
+					    pci_class_name(suggest),
+					    ids->src[first_un->source].where);
 		else
 			result_hint(r, "check the IDs against lspci -nn and fix them in %s",
 				    ids->src[first_un->source].where);
@@ -253,17 +248,11 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 			   "ids from %s match: %s; not written as vendor:device: %s",
 			   ids->src[ids->effective].where, items_end(&matched), items_end(&odd));
 		if (ids->src[ids->effective].from_cmdline)
-			result_hint(
-				r,
-				"write each entry as vendor:device in hex, comma-separated, no spaces "
-				"(e.g. vfio-pci.ids=10de:2204,10de:1aef): %s",
-				host_cmdline_file_hint(h));
+			result_hint(r, ENTRY_FORM_HINT, "vfio-pci.", ": ",
+				    host_cmdline_file_hint(h));
 		else
-			result_hint(
-				r,
-				"write each entry as vendor:device in hex, comma-separated, no spaces "
-				"(e.g. ids=10de:2204,10de:1aef) in %s, then run update-initramfs -u -k all",
-				ids->src[ids->effective].where);
+			result_hint_rebuild(r, ENTRY_FORM_HINT, "", " in ",
+					    ids->src[ids->effective].where);
 		return;
 	}
 	result_set(r, LEVEL_PASS, "ids from %s match: %s", ids->src[ids->effective].where,
@@ -625,19 +614,17 @@ static void drivers_verdict(const struct host *h, struct drivers_seen *s, struct
 	if (s->first_race >= 0 || s->first_alias) {
 		result_set(r, LEVEL_WARN, "host driver can race vfio-pci: %s",
 			   items_end(&s->racing));
-		result_hint(r,
-			    "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf, then run "
-			    "update-initramfs -u -k all",
-			    s->first_race >= 0 ? module_names[s->first_race] : s->first_alias);
+		result_hint_rebuild(
+			r, "add 'softdep %s pre: vfio-pci' to /etc/modprobe.d/vfio.conf",
+			s->first_race >= 0 ? module_names[s->first_race] : s->first_alias);
 		return;
 	}
 	if (s->first_conflict >= 0) {
 		result_set(r, LEVEL_WARN, "blacklist hits a display the host keeps: %s",
 			   items_end(&s->conflict));
-		result_hint(
+		result_hint_rebuild(
 			r,
-			"replace 'blacklist %s' with 'softdep %s pre: vfio-pci' in /etc/modprobe.d, "
-			"then run update-initramfs -u -k all",
+			"replace 'blacklist %s' with 'softdep %s pre: vfio-pci' in /etc/modprobe.d",
 			module_names[s->first_conflict], module_names[s->first_conflict]);
 		return;
 	}

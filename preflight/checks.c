@@ -88,6 +88,18 @@ void result_hint(struct check_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+void result_hint_rebuild(struct check_result *r, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	str_vfmt(r->hint, sizeof(r->hint), fmt, ap);
+	va_end(ap);
+	n = strlen(r->hint);
+	str_fmt(r->hint + n, sizeof(r->hint) - n, "%s", REBUILD_STEP);
+}
+
 const char *host_cmdline_file_hint(const struct host *h)
 {
 	return h->kernel_cmdline_file

@@ -63,6 +63,11 @@ const char *level_color(enum level l); /* the ANSI colour of the tag */
 
 void result_set(struct check_result *r, enum level l, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* the last step of most fixes: the image must carry the changed files */
+#define REBUILD_STEP ", then run update-initramfs -u -k all"
+/* result_hint, then REBUILD_STEP (one copy of it in the binary, not one per fix) */
+void result_hint_rebuild(struct check_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void result_hint(struct check_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

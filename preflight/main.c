@@ -233,6 +233,12 @@ static void save_state(const struct options *o, const struct root *r, const stru
 	atomic_dir_close(&d);
 }
 
+/*
+ * The initramfs carries a cut of this program (VFP_BOOT_ONLY, see the
+ * Makefile): what the boot scripts run. The admin's commands (check, groups,
+ * snapshot, config, status, vm) and the hook's (snapshot, config, run on the
+ * build host) stay in the installed binary.
+ */
 #ifndef VFP_BOOT_ONLY
 static void motd_render(struct out *o, const void *s)
 {
@@ -324,7 +330,6 @@ static int cmd_status(const struct options *o, const struct root *r)
 			o->state_dir);
 	return found ? EXIT_OK : EXIT_FAILED;
 }
-#endif
 
 /* what the initramfs hook stores in the image, see snapshot.h */
 static int cmd_snapshot(const struct root *r)
@@ -357,7 +362,6 @@ static int cmd_snapshot(const struct root *r)
 	return err;
 }
 
-#ifndef VFP_BOOT_ONLY
 /* the IOMMU groups as a tree; 1 when a passthrough group is not viable */
 static int cmd_groups(const struct options *o, const struct root *r)
 {
@@ -382,6 +386,50 @@ static int cmd_groups(const struct options *o, const struct root *r)
 	free(parent);
 	free(h);
 	return err;
+}
+
+static int run_status(const struct options *o, const struct root *r)
+{
+	return o->motd || o->prometheus ? cmd_status_files(o, r) : cmd_status(o, r);
+}
+
+static int run_snapshot(const struct options *o, const struct root *r)
+{
+	int ret = cmd_snapshot(r);
+
+	(void)o;
+	if (ret < 0)
+		err_printf("vfio-preflight: snapshot: %s\n", ERR_TEXT(ret));
+	return ret < 0 ? EXIT_INTERNAL : EXIT_OK;
+}
+
+static int run_groups(const struct options *o, const struct root *r)
+{
+	int ret = cmd_groups(o, r);
+
+	if (ret < 0) {
+		err_printf("vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
+		return EXIT_INTERNAL;
+	}
+	return ret ? EXIT_FAILED : EXIT_OK;
+}
+
+/* the configuration as the boot reads it: KEY="value" lines; 1 when it had problems */
+static int run_config(const struct options *o, const struct root *r)
+{
+	struct config c;
+	struct kmsg k;
+	struct out out;
+	unsigned problems;
+
+	kmsg_init(&k, r);
+	problems = config_load(&c, r, o->kmsg ? &k : NULL);
+	kmsg_close(&k);
+	out_init(&out, STDOUT_FILENO);
+	config_write(&out, &c);
+	if (out_flush(&out) < 0)
+		return EXIT_INTERNAL;
+	return problems ? EXIT_FAILED : EXIT_OK;
 }
 #endif
 
@@ -477,23 +525,6 @@ static int start(int argc, char **argv, struct options *o, struct root *r)
 	return EXIT_OK;
 }
 
-#ifndef VFP_BOOT_ONLY
-static int run_status(const struct options *o, const struct root *r)
-{
-	return o->motd || o->prometheus ? cmd_status_files(o, r) : cmd_status(o, r);
-}
-#endif
-
-static int run_snapshot(const struct options *o, const struct root *r)
-{
-	int ret = cmd_snapshot(r);
-
-	(void)o;
-	if (ret < 0)
-		err_printf("vfio-preflight: snapshot: %s\n", ERR_TEXT(ret));
-	return ret < 0 ? EXIT_INTERNAL : EXIT_OK;
-}
-
 /* check and boot: read the host, run the checks, report */
 static int run_report(const struct options *o, const struct root *r)
 {
@@ -508,42 +539,6 @@ static int run_report(const struct options *o, const struct root *r)
 	return ret ? EXIT_FAILED : EXIT_OK;
 }
 
-/*
- * The initramfs carries a cut of this program (VFP_BOOT_ONLY, see the
- * Makefile): what the boot scripts and the hook run. The admin's commands
- * about the running host (groups, status, vm) stay in the installed binary.
- */
-#ifndef VFP_BOOT_ONLY
-static int run_groups(const struct options *o, const struct root *r)
-{
-	int ret = cmd_groups(o, r);
-
-	if (ret < 0) {
-		err_printf("vfio-preflight: internal error: %s\n", ERR_TEXT(-ret));
-		return EXIT_INTERNAL;
-	}
-	return ret ? EXIT_FAILED : EXIT_OK;
-}
-#endif
-
-/* the configuration as the boot reads it: KEY="value" lines; 1 when it had problems */
-static int run_config(const struct options *o, const struct root *r)
-{
-	struct config c;
-	struct kmsg k;
-	struct out out;
-	unsigned problems;
-
-	kmsg_init(&k, r);
-	problems = config_load(&c, r, o->kmsg ? &k : NULL);
-	kmsg_close(&k);
-	out_init(&out, STDOUT_FILENO);
-	config_write(&out, &c);
-	if (out_flush(&out) < 0)
-		return EXIT_INTERNAL;
-	return problems ? EXIT_FAILED : EXIT_OK;
-}
-
 /* a command of the shared options: parse them, open the root, run it */
 static int on_root(int argc, char **argv, int (*fn)(const struct options *, const struct root *))
 {
@@ -553,9 +548,11 @@ static int on_root(int argc, char **argv, int (*fn)(const struct options *, cons
 
 	if (ret != EXIT_OK)
 		return ret;
+#ifndef VFP_BOOT_ONLY
 	/* boot writes no terminal: no isatty to ask */
 	o.color = strcmp(o.command, "boot") && !o.no_color && !o.json && isatty(STDOUT_FILENO) &&
 		  !getenv("NO_COLOR");
+#endif
 	ret = fn(&o, &r);
 	root_close(&r);
 	return ret;
@@ -563,10 +560,12 @@ static int on_root(int argc, char **argv, int (*fn)(const struct options *, cons
 
 /* a command with options of its own has .fn; one with the shared options has .run */
 static const struct command commands[] = {
+#ifndef VFP_BOOT_ONLY
 	{ .name = "check",
 	  .run = run_report,
 	  .usage = "[--root DIR] [--json] [--kmsg] [--phase check|predict|verify]\n"
 		   " [--backend sysfs|libpci] [--no-color]" },
+#endif
 	{ .name = "boot",
 	  .run = run_report,
 	  .usage = "predict|verify [--root DIR] [--state-dir DIR]\n"
@@ -575,10 +574,8 @@ static const struct command commands[] = {
 	{ .name = "groups",
 	  .run = run_groups,
 	  .usage = "[--root DIR] [--all] [--backend sysfs|libpci] [--no-color]" },
-#endif
 	{ .name = "snapshot", .run = run_snapshot, .usage = "[--root DIR]" },
 	{ .name = "config", .run = run_config, .usage = "[--root DIR] [--kmsg]" },
-#ifndef VFP_BOOT_ONLY
 	{ .name = "status",
 	  .run = run_status,
 	  .usage = "[--root DIR] [--state-dir DIR] [--json] [--motd] [--prometheus DIR]" },
