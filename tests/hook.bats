@@ -76,3 +76,20 @@ unpacked() {
 	[[ "$output" == *"W: vfio-preflight: /nonexistent not found, not adding the preflight to the initramfs"* ]]
 	! unpacked usr/sbin/vfio-preflight >/dev/null 2>&1
 }
+
+@test "hook: given the boot cut, it puts the cut into the image and runs config and snapshot with the full program beside it" {
+	printf '%s\n' 'FORCE_LOAD="vfio_pci vfio_iommu_type1"' 'FALLBACK="nope"' >"$T/etc/default/vfio-preflight"
+	mkdir -p "$T/etc/modprobe.d"
+	echo "options vfio-pci ids=10de:2204,10de:1aef" >"$T/etc/modprobe.d/vfio.conf"
+	run env VFIO_PREFLIGHT_BIN="$REPO/preflight/vfio-preflight-boot" VFIO_PREFLIGHT_ROOT="$T" \
+		VFIO_PREFLIGHT_FUNCTIONS="$REPO/initramfs-hooks/functions" \
+		mkinitramfs -d "$C" -o "$BATS_TEST_TMPDIR/initrd.img" "$KVER"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the cut has no config command: the warning comes from the full program's parser
+	[[ "$output" == *"FALLBACK: 'nope'"* ]]
+	[[ "$output" != *"usage:"* && "$output" != *"snapshot"*"failed"* ]]
+	unpacked conf/modules | grep -qx 'vfio_iommu_type1'
+	cmp "$BATS_TEST_TMPDIR/x/usr/sbin/vfio-preflight" "$REPO/preflight/vfio-preflight-boot"
+	unpacked etc/vfio-preflight/snapshot | grep -qx 'modprobe: options vfio_pci ids=10de:2204,10de:1aef'
+}
