@@ -33,9 +33,12 @@ setup() {
 # the search path ours reads in a tree that does not say which kmod it has
 DIRS="etc/modprobe.d run/modprobe.d usr/local/lib/modprobe.d lib/modprobe.d usr/lib/modprobe.d"
 
+# pick ARRAY: one of its elements, at random, in PICKED. Not printed for a
+# $(...): bash reseeds RANDOM in every subshell, and the seeded set would not
+# be the same set twice
 pick() {
 	local -n arr="$1"
-	printf '%s' "${arr[RANDOM % ${#arr[@]}]}"
+	PICKED="${arr[RANDOM % ${#arr[@]}]}"
 }
 
 OPTS=(
@@ -65,28 +68,42 @@ FILES=(vfio.conf vfio.conf a.conf z.conf vfio.alias local.conf vfio.conf.dpkg-ol
 
 # one random configuration under $1
 generate() {
-	local root="$1" nfiles i n line w cmd=""
+	local root="$1" nfiles i n kind line w cmd=""
 	mkdir -p "$root/proc"
 	nfiles=$((RANDOM % 4))
 	for ((i = 0; i < nfiles; i++)); do
 		local dir file
-		dir="$(pick DIRS_A)"
-		file="$(pick FILES)"
+		pick DIRS_A
+		dir="$PICKED"
+		pick FILES
+		file="$PICKED"
 		mkdir -p "$root/$dir"
 		n=$((1 + RANDOM % 3))
 		while ((n-- > 0)); do
-			case $((RANDOM % 5)) in
-			0) line="$(pick NOISE)" ;;
-			1) line="$(pick HEADS) $(pick OPTS) \\"$'\n'"$(pick OPTS)" ;;
-			2) line="$(pick HEADS) $(pick OPTS) $(pick OPTS)" ;;
-			*) line="$(pick HEADS) $(pick OPTS)" ;;
-			esac
+			kind=$((RANDOM % 5))
+			pick NOISE
+			line="$PICKED"
+			if ((kind > 0)); then
+				pick HEADS
+				line="$PICKED"
+				pick OPTS
+				line="$line $PICKED"
+			fi
+			if ((kind == 1 || kind == 2)); then
+				pick OPTS
+				if ((kind == 1)); then # on a continued line, as kmod joins it
+					line="$line \\"$'\n'"$PICKED"
+				else
+					line="$line $PICKED"
+				fi
+			fi
 			printf '%s\n' "$line" >>"$root/$dir/$file"
 		done
 	done
 	n=$((RANDOM % 6))
 	while ((n-- > 0)); do
-		w="$(pick WORDS)"
+		pick WORDS
+		w="$PICKED"
 		cmd="${cmd:+$cmd }$w"
 	done
 	printf 'BOOT_IMAGE=/vmlinuz %s\n' "$cmd" >"$root/proc/cmdline"
