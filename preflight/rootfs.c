@@ -17,7 +17,7 @@
 #define OPEN_RO (O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
 
 /* openat2(2): klibc has no wrapper, glibc no generic one before 2.x; -errno */
-static long sys_openat2(int dirfd, const char *rel, struct open_how *how)
+static long raw_openat2(int dirfd, const char *rel, struct open_how *how)
 {
 #if defined(__KLIBC__) && defined(__x86_64__)
 	register long size __asm__("r10") = (long)sizeof(*how);
@@ -36,6 +36,27 @@ static long sys_openat2(int dirfd, const char *rel, struct open_how *how)
 
 	return ret < 0 ? -errno : ret;
 #endif
+}
+
+/*
+ * -EAGAIN: with RESOLVE_IN_ROOT or RESOLVE_BENEATH the kernel cannot tell a
+ * ".." from an escape when a rename or mount anywhere on the system raced
+ * the walk (fs/namei.c checks rename_lock and mount_lock), and asks for a
+ * retry. Sysfs device links are full of "..": without the retry a busy host
+ * drops PCI functions (seen on a CI run: 4 of 4096). Bounded, then the error.
+ */
+#define OPENAT2_RETRIES 16
+
+static long sys_openat2(int dirfd, const char *rel, struct open_how *how)
+{
+	long ret;
+	int tries = 0;
+
+	do
+		ret = raw_openat2(dirfd, rel, how);
+	while (ret == -EAGAIN && (how->resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) &&
+	       ++tries < OPENAT2_RETRIES);
+	return ret;
 }
 
 int root_open(struct root *r, const char *path)
