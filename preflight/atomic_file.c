@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,9 +24,6 @@ static int open_dir(const struct root *r, const char *dir, bool create)
 	return create ? root_mkdirs(r, dir, 0755) : root_open_dirfd(r, dir);
 }
 
-#define TMPFS_FS_MAGIC 0x01021994
-#define RAMFS_FS_MAGIC 0x858458f6
-
 int atomic_dir_open(struct atomic_dir *d, const struct root *r, const char *dir, bool create)
 {
 	struct statfs sfs;
@@ -34,8 +32,8 @@ int atomic_dir_open(struct atomic_dir *d, const struct root *r, const char *dir,
 	if (d->fd < 0)
 		return d->fd;
 	/* f_type is a word of its own width per architecture: compare unsigned */
-	d->durable = fstatfs(d->fd, &sfs) < 0 || ((unsigned long)sfs.f_type != TMPFS_FS_MAGIC &&
-						  (unsigned long)sfs.f_type != RAMFS_FS_MAGIC);
+	d->durable = fstatfs(d->fd, &sfs) < 0 || ((unsigned long)sfs.f_type != TMPFS_MAGIC &&
+						  (unsigned long)sfs.f_type != RAMFS_MAGIC);
 	return 0;
 }
 
