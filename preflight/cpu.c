@@ -50,9 +50,9 @@ static int on_line(void *ctx, char *line, size_t len, unsigned lineno, int trunc
 	return truncated ? 0 : cpuinfo_parse_line(line, ctx);
 }
 
-void cpu_load(const struct root *r, struct cpu_virt *c)
+void cpu_load(const struct root *r, bool want_dev_kvm, struct cpu_virt *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->status = root_for_each_line(r, "proc/cpuinfo", on_line, c);
-	c->dev_kvm = root_exists(r, "dev/kvm") > 0;
+	c->dev_kvm = want_dev_kvm && root_exists(r, "dev/kvm") > 0;
 }

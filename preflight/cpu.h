@@ -19,6 +19,7 @@ struct cpu_virt {
 
 /* One /proc/cpuinfo line into c; returns 1 after the first "flags" line (stop). */
 int cpuinfo_parse_line(const char *line, struct cpu_virt *c);
-void cpu_load(const struct root *r, struct cpu_virt *c);
+/* /dev/kvm only when want_dev_kvm: in the initramfs it cannot exist yet */
+void cpu_load(const struct root *r, bool want_dev_kvm, struct cpu_virt *c);
 
 #endif

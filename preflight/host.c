@@ -445,7 +445,8 @@ static int claimed(const struct pci_func *d)
 /* CPU, framebuffers, BARs and RMRRs: read after the claims, and for claimed functions only */
 static int load_platform(struct host *h)
 {
-	cpu_load(h->root, &h->cpu);
+	/* kvm.available judges /dev/kvm only after the switch to the real root */
+	cpu_load(h->root, h->phase != PHASE_PREDICT && h->phase != PHASE_VERIFY, &h->cpu);
 	if (!h->n_claimed)
 		return 0;
 	iomem_load(h->root, &h->fbs);

@@ -144,13 +144,13 @@ static void config_render(struct out *o, const void *c)
  * init-top reads with `read` (never sourcing the admin's file). Problems go
  * to the kernel ring; without config.env the scripts use the defaults.
  */
-static void save_config(const struct options *o, const struct root *r, struct kmsg *k,
-			struct config *c)
+static void save_config(const struct options *o, const struct root *r, const struct atomic_dir *d,
+			int dir_err, struct kmsg *k, struct config *c)
 {
 	int err;
 
 	config_load(c, r, k);
-	if ((err = atomic_write(r, o->state_dir, true, "config.env", config_render, c)) < 0)
+	if ((err = dir_err < 0 ? dir_err : atomic_dir_write(d, "config.env", config_render, c)) < 0)
 		kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir,
 			 ERR_TEXT(-err));
 }
@@ -198,23 +198,22 @@ static void state_txt(struct out *o, const void *c)
  * is replaced whole (atomic_write): a reader sees the old or the new one,
  * and a link planted as the name is replaced, never written through.
  */
-static void save_state(const struct options *o, const struct root *r, const struct host *h,
-		       const struct report *rep, struct kmsg *k, const struct config *cfg)
+static void save_state(const struct options *o, const struct atomic_dir *d, int dir_err,
+		       const struct host *h, const struct report *rep, struct kmsg *k,
+		       const struct config *cfg)
 {
 	static const struct {
 		const char *ext;
 		atomic_render_fn render;
 	} files[] = { { "json", state_json }, { "env", state_env }, { "txt", state_txt } };
 	const struct state_ctx ctx = { h, rep, cfg };
-	struct atomic_dir d;
-	int dir_err = atomic_dir_open(&d, r, o->state_dir, true);
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char name[32];
 		int err;
 
 		str_fmt(name, sizeof(name), "%s.%s", phase_name(h->phase), files[i].ext);
-		err = dir_err < 0 ? dir_err : atomic_dir_write(&d, name, files[i].render, &ctx);
+		err = dir_err < 0 ? dir_err : atomic_dir_write(d, name, files[i].render, &ctx);
 		if (err < 0)
 			kmsg_log(k, 4, "state: cannot write /%s/%s: %s", o->state_dir, name,
 				 ERR_TEXT(-err));
@@ -223,14 +222,13 @@ static void save_state(const struct options *o, const struct root *r, const stru
 		int err = dir_err;
 
 		if (err >= 0 && h->n_rebind && !config_falls_back(cfg, rep))
-			err = atomic_dir_write(&d, "rebind", state_rebind, &ctx);
-		else if (err >= 0 && unlinkat(d.fd, "rebind", 0) < 0 && errno != ENOENT)
+			err = atomic_dir_write(d, "rebind", state_rebind, &ctx);
+		else if (err >= 0 && unlinkat(d->fd, "rebind", 0) < 0 && errno != ENOENT)
 			err = -errno;
 		if (err < 0)
 			kmsg_log(k, 4, "state: cannot write /%s/rebind: %s", o->state_dir,
 				 ERR_TEXT(-err));
 	}
-	atomic_dir_close(&d);
 }
 
 /*
@@ -451,7 +449,8 @@ static int run(const struct options *o, const struct root *r)
 	struct config cfg = { .problems = 0 }; /* boot predict: the validated configuration */
 	struct root rootmnt = { .fd = -1 };
 	bool boot = !strcmp(o->command, "boot");
-	int err;
+	struct atomic_dir state = { .fd = -1 }; /* boot: the state directory, opened once */
+	int state_err = -ENOENT, err;
 
 	kmsg_init(&k, r);
 	if (!h)
@@ -466,8 +465,10 @@ static int run(const struct options *o, const struct root *r)
 		}
 		hopt.rootmnt = &rootmnt;
 	}
+	if (boot)
+		state_err = atomic_dir_open(&state, r, o->state_dir, true);
 	if (boot && o->phase == PHASE_PREDICT)
-		save_config(o, r, &k, &cfg);
+		save_config(o, r, &state, state_err, &k, &cfg);
 	else
 		config_read_quiet(&cfg, r); /* predict logged its problems */
 	hopt.rebind_off = !config_rebind_builtin(&cfg);
@@ -483,12 +484,13 @@ static int run(const struct options *o, const struct root *r)
 		host_free(h);
 		free(h);
 		root_close(&rootmnt);
+		atomic_dir_close(&state);
 		return err;
 	}
 	if (boot || o->kmsg)
 		render_kmsg(&k, &rep, phase_name(h->phase));
 	if (boot)
-		save_state(o, r, h, &rep, &k, boot && o->phase == PHASE_PREDICT ? &cfg : NULL);
+		save_state(o, &state, state_err, h, &rep, &k, o->phase == PHASE_PREDICT ? &cfg : NULL);
 	else {
 		struct out out;
 
@@ -501,6 +503,7 @@ static int run(const struct options *o, const struct root *r)
 	}
 	kmsg_close(&k);
 	root_close(&rootmnt);
+	atomic_dir_close(&state);
 	err = rep.verdict == LEVEL_FAIL ? 1 : 0;
 	report_free(&rep);
 	host_free(h);

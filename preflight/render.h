@@ -15,8 +15,12 @@
 
 #define KMSG_PREFIX	      "vfio-preflight: "
 #define KMSG_RECORD_MAX	      1024 /* /dev/kmsg refuses longer writes */
-/* printk.devkmsg=ratelimit allows a burst of 10 per open file: stay under it */
-#define KMSG_RECORDS_PER_OPEN 8
+/*
+ * printk.devkmsg=ratelimit gives each open file its own ratelimit state
+ * (devkmsg_open: DEFAULT_RATELIMIT_BURST 10 per 5 s): the 11th record of an
+ * open would be dropped, 10 never are
+ */
+#define KMSG_RECORDS_PER_OPEN 10
 
 void render_text(struct out *o, const struct host *h, const struct report *rep, bool color);
 void render_json(struct out *o, const struct host *h, const struct report *rep);
