@@ -4,6 +4,7 @@
  */
 #include "format.h"
 #include "host.h"
+#include "kparam.h"
 #include "macro.h"
 #include "snapshot.h"
 #include "strbuf.h"
@@ -332,7 +333,7 @@ static void load_ids(struct host *h)
 	if (modopts_build(&vo->opts, &h->modconf, vo->builtin ? NULL : h->cmdline_raw, "vfio_pci") <
 	    0)
 		return;
-	if (vfio_load_parse(&vo->load, vo->opts.text) < 0) {
+	if (vfio_load_parse(&vo->load, vo->opts.text, kparam_bool_words(h->kernel_release)) < 0) {
 		modopts_free(&vo->opts);
 		return;
 	}

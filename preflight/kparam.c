@@ -3,6 +3,7 @@
  * kparam.c - the kernel's parameter splitting and boolean parsing.
  */
 #include "kparam.h"
+#include "kver.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -62,24 +63,53 @@ char *kparam_next(char *args, char **param, char **val)
 	return kparam_skip_spaces(next);
 }
 
-int kparam_bool(const char *s, bool *res)
+unsigned kparam_bool_words(const char *release)
+{
+	unsigned words = KBOOL_TRUE_FALSE;
+
+	if (!release || kver_at_least(release, 5, 19) < 0)
+		return words;
+	if (!kver_at_least(release, 5, 19))
+		words = 0;
+	if (kver_at_least(release, 6, 16) == 1)
+		words |= KBOOL_ENABLE_DISABLE;
+	return words;
+}
+
+int kparam_bool(const char *s, bool *res, unsigned words)
 {
 	if (!s)
 		return -EINVAL;
 	switch (s[0]) {
 	case 'e':
 	case 'E':
-	case 'y':
-	case 'Y':
-	case 't':
-	case 'T':
-	case '1': *res = true; return 0;
+		if (!(words & KBOOL_ENABLE_DISABLE))
+			return -EINVAL;
+		*res = true;
+		return 0;
 	case 'd':
 	case 'D':
-	case 'n':
-	case 'N':
+		if (!(words & KBOOL_ENABLE_DISABLE))
+			return -EINVAL;
+		*res = false;
+		return 0;
+	case 't':
+	case 'T':
+		if (!(words & KBOOL_TRUE_FALSE))
+			return -EINVAL;
+		*res = true;
+		return 0;
 	case 'f':
 	case 'F':
+		if (!(words & KBOOL_TRUE_FALSE))
+			return -EINVAL;
+		*res = false;
+		return 0;
+	case 'y':
+	case 'Y':
+	case '1': *res = true; return 0;
+	case 'n':
+	case 'N':
 	case '0': *res = false; return 0;
 	case 'o':
 	case 'O':

@@ -155,13 +155,24 @@ int vfio_id_matches(const struct vfio_id *id, const struct pci_func *dev)
 
 const char *vfio_id_read_as(const struct vfio_id *id, char *buf, size_t cap)
 {
-	if (id->fields >= 6)
-		str_fmt(buf, cap, "%04x:%04x:%04x:%04x:%06x:%06x", id->vendor, id->device,
-			id->subvendor, id->subdevice, id->class, id->class_mask);
-	else if (id->fields >= 4)
+	/* every field the kernel's sscanf read, and only those: an absent one keeps its
+	 * default (any sub-id; class 0 with mask 0, which matches every class) */
+	switch (id->fields) {
+	case 0:
+	case 1:
+	case 2: str_fmt(buf, cap, "%04x:%04x", id->vendor, id->device); break;
+	case 3: str_fmt(buf, cap, "%04x:%04x:%04x", id->vendor, id->device, id->subvendor); break;
+	case 4:
 		str_fmt(buf, cap, "%04x:%04x:%04x:%04x", id->vendor, id->device, id->subvendor,
 			id->subdevice);
-	else
-		str_fmt(buf, cap, "%04x:%04x", id->vendor, id->device);
+		break;
+	case 5:
+		str_fmt(buf, cap, "%04x:%04x:%04x:%04x:%06x", id->vendor, id->device, id->subvendor,
+			id->subdevice, id->class);
+		break;
+	default:
+		str_fmt(buf, cap, "%04x:%04x:%04x:%04x:%06x:%06x", id->vendor, id->device,
+			id->subvendor, id->subdevice, id->class, id->class_mask);
+	}
 	return buf;
 }

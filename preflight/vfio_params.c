@@ -51,7 +51,22 @@ static void add_ids(struct vfio_load *l, size_t off, const char *val)
 	l->n_ids++;
 }
 
-int vfio_load_parse(struct vfio_load *l, const char *opts)
+/* why kstrtobool() refused val */
+static const char *bool_why(const char *val, unsigned words)
+{
+	bool b;
+
+	if (kparam_bool(val, &b, words | KBOOL_ENABLE_DISABLE | KBOOL_TRUE_FALSE) == 0) {
+		if (!(words & KBOOL_TRUE_FALSE))
+			return "is not a boolean before Linux 5.19 (this kernel takes y/n, 1/0, "
+			       "on/off; true/false came in 5.19)";
+		return "is not a boolean before Linux 6.16 (this kernel takes y/n, 1/0, on/off, "
+		       "true/false; enable/disable came in 6.16)";
+	}
+	return "is not a boolean (the kernel takes y/n, 1/0, on/off, true/false)";
+}
+
+int vfio_load_parse(struct vfio_load *l, const char *opts, unsigned bool_words)
 {
 	size_t len = strlen(opts);
 	char *args;
@@ -86,9 +101,9 @@ int vfio_load_parse(struct vfio_load *l, const char *opts)
 			continue;
 		}
 		for (int i = 0; bool_params[i]; i++)
-			if (param_eq(param, bool_params[i]) && val && kparam_bool(val, &b) < 0)
-				refuse(l, -EINVAL, off, param, val,
-				       "is not a boolean (the kernel takes y/n, 1/0, on/off, true/false)");
+			if (param_eq(param, bool_params[i]) && val &&
+			    kparam_bool(val, &b, bool_words) < 0)
+				refuse(l, -EINVAL, off, param, val, bool_why(val, bool_words));
 	}
 	return 0;
 }

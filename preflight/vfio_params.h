@@ -41,8 +41,9 @@ struct vfio_load {
 	size_t n_ids;
 };
 
-/* Returns 0 or -ENOMEM (the verdict is in l->err). */
-int vfio_load_parse(struct vfio_load *l, const char *opts);
+/* Returns 0 or -ENOMEM (the verdict is in l->err). bool_words: what the
+ * kernel's kstrtobool() takes (kparam_bool_words() of its release). */
+int vfio_load_parse(struct vfio_load *l, const char *opts, unsigned bool_words);
 void vfio_load_free(struct vfio_load *l);
 
 #endif

@@ -73,16 +73,39 @@ ids_of() { jq -r '.vfio_pci.ids | join(",")' <<<"$output"; }
 	[ "$(jq '[.devices[] | select(.claimed)] | length' <<<"$output")" -eq 0 ]
 }
 
-@test "vfio.options: disable_idle_d3=2 refuses too; yes/on/enable and a bare bool load" {
+@test "vfio.options: disable_idle_d3=2 refuses too; yes/on/true and a bare bool load" {
 	with_conf "options vfio-pci ids=10de:2204,10de:1aef disable_idle_d3=2"
 	check_json "$root"
 	assert_level vfio.options fail
 	assert_says vfio.options message "'disable_idle_d3=2'"
-	printf '%s\n' "options vfio-pci ids=10de:2204,10de:1aef disable_idle_d3=yes disable-vga=on nointxmask enable_sriov=enable" \
+	printf '%s\n' "options vfio-pci ids=10de:2204,10de:1aef disable_idle_d3=yes disable-vga=on nointxmask enable_sriov=true" \
 		>"$root/etc/modprobe.d/vfio.conf"
 	check_json "$root"
 	assert_level vfio.options pass
 	assert_level vfio.ids pass
+}
+
+# found by tests/kernel-differential.bats: the real 6.1 vfio-pci.ko refused it
+@test "vfio.options: 'enable'/'disable' are refused before Linux 6.16 (kstrtobool took e/d only then), taken after" {
+	with_conf "options vfio-pci ids=10de:2204,10de:1aef disable_vga=enable"
+	check_json "$root" # the guide's kernel is 6.8.12-4-pve
+	assert_level vfio.options fail
+	assert_says vfio.options message "'disable_vga=enable' (/etc/modprobe.d/vfio.conf:1) is not a boolean before Linux 6.16"
+	[ "$(jq -r .vfio_pci.loads <<<"$output")" = false ]
+	printf '6.1.0-57-amd64\n' >"$root/proc/sys/kernel/osrelease"
+	printf '%s\n' "options vfio-pci ids=10de:2204,10de:1aef disable_idle_d3=disable" >"$root/etc/modprobe.d/vfio.conf"
+	check_json "$root"
+	assert_level vfio.options fail
+	printf '6.17.2-1-pve\n' >"$root/proc/sys/kernel/osrelease"
+	check_json "$root"
+	assert_level vfio.options pass
+	[ "$(jq -r .vfio_pci.loads <<<"$output")" = true ]
+}
+
+@test "vfio.ids: an entry's subvendor (3 fields) and class (5 fields) are shown as the kernel reads them" {
+	with_conf "options vfio-pci ids=10de:2204:1458,10de:1aef:1458:403b:040300"
+	check_json "$root"
+	[ "$(ids_of)" = "10de:2204:1458,10de:1aef:1458:403b:040300" ]
 }
 
 @test "vfio.options: ids without '=' is a string parameter without a value: FAIL" {

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nl)
 		*nl = '\0';
 	if (modopts_build(&o, &mc, text, "vfio_pci") == 0) {
-		if (vfio_load_parse(&l, o.text) == 0) {
+		if (vfio_load_parse(&l, o.text, (unsigned)text[0] & 3) == 0) {
 			for (size_t i = 0; i < l.n_ids; i++) {
 				if (l.ids[i].off >= o.len + 1)
 					abort();

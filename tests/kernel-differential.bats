@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# What the real kernel claims for vfio-pci equals what we say it claims.
+# kmod-differential.bats holds our option string against the real kmod's;
+# this holds our reading of that string against the real kernel: one QEMU
+# guest (TCG) boots the Debian kernel of tests/boot/setup with an initramfs
+# of kmod, busybox and vfio-pci.ko with its dependencies, and loads
+# vfio-pci once per generated configuration with exactly the string the
+# real kmod built for it on this host (`modprobe --show-depends`, through
+# kmod's insmod), then unloads it. The kernel's own parse is in its ring:
+# parse_args refusing the string fails the load, and vfio_pci_fill_ids logs
+# one "vfio_pci: add [...]" line per id it adds; a PCI device of no other
+# driver (QEMU's pci-testdev) shows the claim as a bind. Ours: `check
+# --root TREE --json` on the same tree, with that device in its sysfs and
+# the guest's kernel release:
+# .vfio_pci.loads, .vfio_pci.ids, the device's .claimed.
+# KERNEL_DIFF_COUNT sets how many configurations (CI: 150), KERNEL_DIFF_SEED
+# the seed; the generator is kmod-differential's with the kernel's hard
+# cases added (sscanf's fields, kstrtobool, quotes, '--', 1023 bytes).
+
+load test_helper/common
+load test_helper/kmodgen
+
+# the guest's probe device: QEMU's pci-testdev, which no Linux driver takes
+PROBE_VENDOR=1b36 PROBE_DEVICE=0005 PROBE_SUBVENDOR=1af4 PROBE_SUBDEVICE=1100 PROBE_CLASS=00ff00
+
+# the newest kernel in /boot whose module tree has vfio-pci
+kernel_release() {
+	local k r
+	for k in $(printf '%s\n' /boot/vmlinuz-* | sort -rV); do
+		r="${k#/boot/vmlinuz-}"
+		[ -r "$k" ] && compgen -G "/lib/modules/$r/kernel/drivers/vfio/pci/vfio-pci.ko*" >/dev/null &&
+			printf '%s\n' "$r" && return 0
+	done
+	return 1
+}
+
+setup() {
+	local f
+	[ "$(id -u)" -eq 0 ] || skip "unshare -m (kmod's view of a tree's cmdline) needs root"
+	for f in modprobe qemu-system-x86_64 cpio busybox timeout jq; do
+		command -v "$f" >/dev/null || skip "$f missing (tests/boot/setup installs what the boots need)"
+	done
+	KVER="$(kernel_release)" || skip "no kernel in /boot with vfio-pci modules (tests/boot/setup installs one)"
+	export KVER
+}
+
+# the kernel's hard cases, appended to the generator's (PD: the probe device)
+PD="$PROBE_VENDOR:$PROBE_DEVICE"
+LONG="$(printf "$PD,%.0s" {1..102})" # 1020 bytes
+OPTS+=(
+	"ids=$PD" "ids=$PD" "ids=1b36:5" "ids=0x1b36:0X0005" "ids=1B36:0005" "ids=$PD:1af4:1100"
+	"ids=$PD:1af4" "ids=$PD:1af4:1101" "ids=$PD:ffffffff:ffffffff:00ff00:ffffff"
+	"ids=ffffffff:ffffffff:ffffffff:ffffffff:00ff00:ffffff" "ids=$PD:1af4:1100:0:0:9"
+	"ids=11b36:0005" "ids=100001b36:0005" "ids=1b36:-5" "ids=+1b36:5" "ids=$PD)" "ids=$PD;1234:5678"
+	"ids=1b36" "ids=:0005" "ids=1b36:" "ids=1b36::1af4" "ids=0x:5" "ids=0xg:5" "ids=1b36 :0005"
+	"ids=\"1b36: 0005\"" "ids=\"$PD\"" "\"ids=$PD\"" "ids=1b36:\"0005\"" "ids=$PD,,1234:5678,"
+	"ids=${LONG}1b3" "ids=${LONG}1b36" "ids=$PD ids=1234:5678" "ids=$PD -- disable_vga=ja"
+	"ids=$PD:1af4:1100:00ff00" "ids=$PD:0x1af4:0x1100:0x00ff00:0xffffff" "ids=1b36:0005:1af4:11000"
+	'disable_vga=enable' 'disable_vga=on' 'disable_vga=of' 'disable_vga=o' 'disable_vga=' 'disable_vga'
+	'nointxmask=Yes' 'enable_sriov=ture' 'disable_denylist=1' 'disable_vga=0x1' 'disable_idle_d3=-1'
+	'DISABLE_VGA=1' 'disable_vga=disable' 'nointxmask=N' 'ids="' 'foo' 'foo=bar' 'vfio_pci.ids=1:2'
+)
+WORDS+=(
+	"vfio-pci.ids=$PD" 'vfio_pci.disable_vga=enable' "vfio-pci.ids=\"$PD, 1b36:0x5\""
+	"\"vfio-pci.ids=$PD ,1b36:5\"" 'vfio-pci.ids=100001b36:0005' 'vfio_pci.nointxmask' 'vfio-pci.ids=1b36'
+)
+
+# what a tree shares with the guest: its kernel release (the kernel's
+# parse changed across releases: kstrtobool) and the probe device in sysfs
+add_guest() {
+	local d="$1/sys/bus/pci/devices/0000:00:03.0"
+	mkdir -p "$d" "$1/proc/sys/kernel"
+	printf '%s\n' "$KVER" >"$1/proc/sys/kernel/osrelease"
+	printf '0x%s\n' "$PROBE_VENDOR" >"$d/vendor"
+	printf '0x%s\n' "$PROBE_DEVICE" >"$d/device"
+	printf '0x%s\n' "$PROBE_SUBVENDOR" >"$d/subsystem_vendor"
+	printf '0x%s\n' "$PROBE_SUBDEVICE" >"$d/subsystem_device"
+	printf '0x%s\n' "$PROBE_CLASS" >"$d/class"
+}
+
+# "vendor:device[:subvendor[:subdevice[:class[:mask]]]]" as six hex numbers
+# with the kernel's defaults for absent fields
+norm_id() {
+	local v d sv sd c m
+	IFS=: read -r v d sv sd c m <<<"$1"
+	printf '%x:%x:%x:%x:%x:%x\n' "0x$v" "0x$d" "0x${sv:-ffffffff}" "0x${sd:-ffffffff}" "0x${c:-0}" "0x${m:-0}"
+}
+
+# ours for the tree $1: "loads=true|false claimed=true|false ids=a,b,..."
+ours_claims() {
+	local json loads claimed ids=() id
+	json="$("$VFP" check --root "$1" --json 2>/dev/null)" || true # exit 1 on a FAIL verdict
+	loads="$(jq -r '.vfio_pci.loads' <<<"$json")"
+	claimed="$(jq -r '[.devices[] | select(.slot == "0000:00:03.0") | .claimed][0]' <<<"$json")"
+	while IFS= read -r id; do
+		[ -n "$id" ] && ids+=("$(norm_id "$id")")
+	done < <(jq -r '.vfio_pci.ids[]?' <<<"$json")
+	local IFS=,
+	printf 'loads=%s claimed=%s ids=%s\n' "$loads" "$claimed" "${ids[*]}"
+}
+
+# the initramfs: busybox and kmod with their libraries, vfio-pci and its
+# dependencies, the init and the configurations under /kd
+make_initrd() {
+	local w="$1" r="$1/root" f lib m line
+	mkdir -p "$r"/{bin,proc,sys,dev,kd} "$r/kd/opts"
+	cp tests/kernel-diff/init "$r/init"
+	for f in "$(command -v busybox)" "$(command -v kmod)"; do
+		cp -L "$f" "$r/bin/"
+		for lib in $(ldd "$f" | grep -o '/[^ ]*'); do
+			mkdir -p "$r${lib%/*}" && cp -L "$lib" "$r$lib"
+		done
+	done
+	for f in sh mount cat dmesg sleep; do ln -s busybox "$r/bin/$f"; done
+	for f in insmod rmmod; do ln -s kmod "$r/bin/$f"; done
+	while read -r line; do
+		m="${line#insmod }"
+		m="${m%% *}"
+		cp "$m" "$r/kd/"
+		case "$m" in
+		*/vfio-pci.ko*) cp "$m" "$r/kd/vfio-pci.ko" ;;
+		*) printf '%s\n' "${m##*/}" >>"$r/kd/deps" ;;
+		esac
+	done < <(modprobe -S "$KVER" --show-depends -a vfio_iommu_type1 vfio-pci | grep '^insmod ' | awk '!seen[$2]++')
+	printf '%s:%s\n' "$PROBE_VENDOR" "$PROBE_DEVICE" >"$r/kd/probe"
+	cp "$w"/opts/* "$r/kd/opts/"
+	(cd "$r" && find . | cpio -o -H newc --quiet) >"$w/initrd.img"
+}
+
+# boot the guest once; its report is $1/report.log
+boot_guest() {
+	local w="$1" count="$2"
+	# TCG: ~N s to boot, then each load and unload (measured: see the report)
+	timeout -k 5 "$((120 + count))" nice qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 1 -m 512 \
+		-nographic -no-reboot -monitor none -nic none -vga none \
+		-device intel-iommu,intremap=on,caching-mode=on -device pci-testdev \
+		-serial "file:$w/console.log" -serial "file:$w/report.log" \
+		-kernel "/boot/vmlinuz-$KVER" -initrd "$w/initrd.img" \
+		-append "console=ttyS0 loglevel=3 printk.time=0 panic=1 no_timer_check intel_iommu=on" \
+		</dev/null >"$w/qemu.log" 2>&1
+}
+
+# the kernel's claims for configuration $2 from the report $1, in the form
+# ours_claims prints
+kernel_claims() {
+	awk -v n="$2" '
+		{ sub(/\r$/, "") } # the guest tty ends lines with CR LF
+		$1 == "===" && $2 == n { split($3, r, "="); split($4, b, "="); on = 1
+			loads = r[2] == 0 ? "true" : "false"; claimed = b[2] == 1 ? "true" : "false"; next }
+		$1 == "===" { on = 0 }
+		on && /^vfio_pci: add \[/ {
+			s = $0; sub(/^vfio_pci: add \[/, "", s); gsub(/[][]/, " ", s); sub(/class /, "", s)
+			gsub(/\//, " ", s); sub(/0x/, "", s)
+			split(s, f, /[ :]+/)
+			id = sprintf("%s:%s:%s:%s:%s:%s", f[1], f[2], f[3], f[4], f[5], f[6])
+			ids = ids == "" ? id : ids "," id }
+		END { if (loads != "") printf "%s %s %s\n", loads, claimed, ids }' "$1" | {
+		local loads claimed list ids=() id
+		read -r loads claimed list || return 0
+		IFS=, read -ra list <<<"$list"
+		for id in "${list[@]}"; do ids+=("$(norm_id "$id")"); done
+		local IFS=,
+		printf 'loads=%s claimed=%s ids=%s\n' "$loads" "$claimed" "${ids[*]}"
+	}
+}
+
+@test "kernel differential: the real vfio-pci.ko claims what we say it claims, on generated configurations" {
+	local count="${KERNEL_DIFF_COUNT:-150}" seed="${KERNEL_DIFF_SEED:-10}" w="$BATS_TEST_TMPDIR"
+	local i same=0 shown=0 a b root t0 t1 t2 refused=0 bound=0 added=0
+	# shellcheck disable=SC2034 # read through pick's nameref
+	read -ra DIRS_A <<<"$DIRS"
+	mkdir -p "$w/opts"
+	RANDOM="$seed"
+	t0="$SECONDS"
+	for ((i = 0; i < count; i++)); do
+		root="$w/c$i"
+		generate "$root"
+		add_guest "$root"
+		theirs "$root" >"$w/opts/$i"
+		ours_claims "$root" >"$w/ours.$i"
+	done
+	make_initrd "$w"
+	t1="$SECONDS"
+	run -0 boot_guest "$w" "$count"
+	t2="$SECONDS"
+	grep -q "^=== end $count" "$w/report.log" || {
+		tail -n 20 "$w/console.log" "$w/report.log"
+		false
+	}
+	# the device the trees hold is the one the guest has
+	grep -q "^=== probe device $PD at " "$w/report.log"
+	for ((i = 0; i < count; i++)); do
+		a="$(<"$w/ours.$i")"
+		b="$(kernel_claims "$w/report.log" "$i")"
+		case "$b" in loads=false*) refused=$((refused + 1)) ;; esac
+		case "$b" in *claimed=true*) bound=$((bound + 1)) ;; esac
+		case "$b" in *ids=?*) added=$((added + 1)) ;; esac
+		if [ "$a" = "$b" ]; then
+			same=$((same + 1))
+		elif ((shown++ < 8)); then
+			echo "config $i differs:"
+			echo "  ours:   $a"
+			echo "  kernel: $b"
+			printf '  options (from kmod): %s\n' "$(<"$w/opts/$i")"
+			sed -n "/^=== $i rc/,/^===/p" "$w/report.log" | sed '$d; s/^/  ring: /'
+		fi
+	done
+	echo "# kernel differential (seed $seed, kernel $KVER): $count configurations tried, $same matching;" \
+		"host side $((t1 - t0)) s, guest $((t2 - t1)) s" >&3
+	echo "# the kernel refused $refused, added ids in $added, bound the probe device in $bound" >&3
+	[ "$same" -eq "$count" ]
+	# not a vacuous agreement: every outcome was really seen
+	((count < 50)) || { ((refused > 5)) && ((added > 20)) && ((bound > 5)); }
+}
