@@ -100,11 +100,19 @@ void result_hint_rebuild(struct check_result *r, const char *fmt, ...)
 	str_fmt(r->hint + n, sizeof(r->hint) - n, "%s", REBUILD_STEP);
 }
 
+/*
+ * /etc/kernel/cmdline is read by proxmox-boot-tool (its ESPs listed in
+ * proxmox-boot-uuids) and by kernel-install, which Debian's systemd-boot
+ * package runs from its initramfs post-update hook; else GRUB's file.
+ */
 const char *host_cmdline_file_hint(const struct host *h)
 {
-	return h->kernel_cmdline_file
-		       ? "/etc/kernel/cmdline, then run proxmox-boot-tool refresh"
-		       : "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then run update-grub";
+	if (h->proxmox_boot_tool)
+		return "/etc/kernel/cmdline, then run proxmox-boot-tool refresh";
+	if (h->kernel_cmdline_file)
+		return "/etc/kernel/cmdline, then run update-initramfs -u -k all (systemd-boot's hook "
+		       "rewrites the boot entries)";
+	return "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then run update-grub";
 }
 
 /* room kept at the end of a list for " (+NNNN more)" */

@@ -172,6 +172,8 @@ static void load_iommu(struct host *h)
 		h->allow_unsafe = true;
 	}
 	h->kernel_cmdline_file = root_exists(h->root, "etc/kernel/cmdline");
+	h->proxmox_boot_tool =
+		h->kernel_cmdline_file && root_exists(h->root, "etc/kernel/proxmox-boot-uuids");
 }
 
 /* "kernel/drivers/vfio/pci/vfio-pci.ko.xz: ..." -> "vfio_pci" */

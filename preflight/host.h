@@ -111,7 +111,9 @@ struct host {
 	enum tristate intremap; /* from /proc/interrupts */
 	bool allow_unsafe;
 	char allow_unsafe_where[128];
-	bool kernel_cmdline_file; /* /etc/kernel/cmdline exists (proxmox-boot-tool) */
+	/* where the kernel command line is kept: see host_cmdline_file_hint */
+	bool kernel_cmdline_file; /* /etc/kernel/cmdline exists */
+	bool proxmox_boot_tool;	  /* /etc/kernel/proxmox-boot-uuids exists too */
 
 	/* modules */
 	enum modstate mod[M_COUNT];

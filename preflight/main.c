@@ -490,7 +490,8 @@ static int run(const struct options *o, const struct root *r)
 	if (boot || o->kmsg)
 		render_kmsg(&k, &rep, phase_name(h->phase));
 	if (boot)
-		save_state(o, &state, state_err, h, &rep, &k, o->phase == PHASE_PREDICT ? &cfg : NULL);
+		save_state(o, &state, state_err, h, &rep, &k,
+			   o->phase == PHASE_PREDICT ? &cfg : NULL);
 	else {
 		struct out out;
 

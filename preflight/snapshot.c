@@ -93,6 +93,8 @@ static const struct {
 } cmdline_sources[] = {
 	[CMDLINE_UNCONFIGURED] = { NULL, NULL },
 	[CMDLINE_KERNEL] = { "/etc/kernel/cmdline", "proxmox-boot-tool refresh" },
+	/* Debian's systemd-boot runs kernel-install from initramfs-tools' post-update hook */
+	[CMDLINE_KERNEL_INSTALL] = { "/etc/kernel/cmdline", "update-initramfs -u -k all" },
 	[CMDLINE_GRUB] = { "/etc/default/grub", "update-grub" },
 };
 _Static_assert(ARRAY_SIZE(cmdline_sources) == CMDLINE_SOURCE_COUNT, "a row for every source");
@@ -117,7 +119,8 @@ enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out)
 
 	if (root_read(r, "etc/kernel/cmdline", linux_, sizeof(linux_)) >= 0) {
 		sb_add(out, str_trim(linux_));
-		return CMDLINE_KERNEL;
+		return root_exists(r, "etc/kernel/proxmox-boot-uuids") ? CMDLINE_KERNEL
+								       : CMDLINE_KERNEL_INSTALL;
 	}
 	if (!root_exists(r, "etc/default/grub"))
 		return CMDLINE_UNCONFIGURED;

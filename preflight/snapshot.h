@@ -27,9 +27,10 @@ void snapshot_modprobe(const struct modconf *mc, struct strbuf *out);
 
 /* where the boot loader's command line is configured */
 enum cmdline_source {
-	CMDLINE_UNCONFIGURED, /* neither file: configured elsewhere, or no boot loader */
-	CMDLINE_KERNEL,	      /* /etc/kernel/cmdline: proxmox-boot-tool */
-	CMDLINE_GRUB,	      /* /etc/default/grub and grub.d/: grub-mkconfig */
+	CMDLINE_UNCONFIGURED,	/* neither file: configured elsewhere, or no boot loader */
+	CMDLINE_KERNEL,		/* /etc/kernel/cmdline with proxmox-boot-uuids: proxmox-boot-tool */
+	CMDLINE_KERNEL_INSTALL, /* /etc/kernel/cmdline alone: kernel-install (systemd-boot) */
+	CMDLINE_GRUB,		/* /etc/default/grub and grub.d/: grub-mkconfig */
 	CMDLINE_SOURCE_COUNT
 };
 const char *cmdline_source_file(enum cmdline_source s);	   /* "/etc/kernel/cmdline", NULL */

@@ -68,13 +68,23 @@ set_cmdline() { printf '%s\n' "$2" >"$1/proc/cmdline"; }
 	[ "$(jq .iommu_active <<<"$output")" = false ]
 }
 
-@test "iommu.kernel: the hint names /etc/kernel/cmdline and proxmox-boot-tool where that file exists" {
+@test "iommu.kernel: the hint names /etc/kernel/cmdline and proxmox-boot-tool on a proxmox-boot-tool host" {
 	root="$(copy_host iommu-off-kernel)"
 	mkdir -p "$root/etc/kernel"
 	echo "root=ZFS=rpool/ROOT/pve-1 boot=zfs" >"$root/etc/kernel/cmdline"
+	echo "7A3C-12F0" >"$root/etc/kernel/proxmox-boot-uuids"
 	check_json "$root"
-	assert_says iommu.kernel hint "/etc/kernel/cmdline"
-	assert_says iommu.kernel hint "proxmox-boot-tool refresh"
+	assert_says iommu.kernel hint "/etc/kernel/cmdline, then run proxmox-boot-tool refresh"
+}
+
+@test "iommu.kernel: with /etc/kernel/cmdline but no proxmox-boot-tool (Debian's systemd-boot) the hint runs update-initramfs, whose hook runs kernel-install" {
+	root="$(copy_host iommu-off-kernel)"
+	mkdir -p "$root/etc/kernel"
+	echo "root=UUID=0b6f1c1e-3f1e-4f7c-9d1a-2f9c4b1e7a10 ro quiet" >"$root/etc/kernel/cmdline"
+	check_json "$root"
+	assert_says iommu.kernel hint "/etc/kernel/cmdline, then run update-initramfs -u -k all"
+	[[ "$(jq -r '.checks[] | select(.id == "iommu.kernel") | .hint' <<<"$output")" != *proxmox-boot-tool* ]]
+	[[ "$(jq -r '.checks[] | select(.id == "iommu.kernel") | .hint' <<<"$output")" != *GRUB* ]]
 }
 
 @test "iommu.kernel: FAIL asking for intel_iommu=on when the kernel default left it off" {

@@ -93,3 +93,26 @@ unpacked() {
 	cmp "$BATS_TEST_TMPDIR/x/usr/sbin/vfio-preflight" "$REPO/preflight/vfio-preflight-boot"
 	unpacked etc/vfio-preflight/snapshot | grep -qx 'modprobe: options vfio_pci ids=10de:2204,10de:1aef'
 }
+
+@test "hook: the image carries /etc/kernel/cmdline and proxmox-boot-uuids, so the boot phases' fixes name proxmox-boot-tool, not GRUB" {
+	mkdir -p "$T/etc/kernel"
+	echo "root=ZFS=rpool/ROOT/pve-1 boot=zfs" >"$T/etc/kernel/cmdline"
+	echo "7A3C-12F0" >"$T/etc/kernel/proxmox-boot-uuids"
+	build
+	[ "$status" -eq 0 ]
+	[ "$(unpacked etc/kernel/cmdline)" = "root=ZFS=rpool/ROOT/pve-1 boot=zfs" ]
+	[ "$(unpacked etc/kernel/proxmox-boot-uuids)" = "7A3C-12F0" ]
+	# the image's files under a host that boots with the IOMMU off: predict's fix
+	root="$(copy_host iommu-off-kernel)"
+	mkdir -p "$root/etc/kernel"
+	cp "$BATS_TEST_TMPDIR/x/etc/kernel/cmdline" "$BATS_TEST_TMPDIR/x/etc/kernel/proxmox-boot-uuids" "$root/etc/kernel/"
+	"$VFP" boot predict --root "$root" 2>/dev/null || true
+	output="$(cat "$root/run/vfio-preflight/predict.json")"
+	assert_says iommu.kernel hint "/etc/kernel/cmdline, then run proxmox-boot-tool refresh"
+	# without them (a GRUB host) nothing is added and the fix is GRUB's
+	rm -rf "$T/etc/kernel" "$BATS_TEST_TMPDIR/x"
+	build
+	[ "$status" -eq 0 ]
+	unmkinitramfs "$BATS_TEST_TMPDIR/initrd.img" "$BATS_TEST_TMPDIR/x" >/dev/null
+	[ ! -e "$BATS_TEST_TMPDIR/x/etc/kernel/cmdline" ]
+}

@@ -67,13 +67,23 @@ upgrade() {
 	assert_says boot.cmdline-stale hint "update-grub"
 }
 
-@test "upgrade: the proxmox-boot-tool hint when /etc/kernel/cmdline is the configuration" {
+@test "upgrade: the proxmox-boot-tool hint when /etc/kernel/cmdline is the configuration of a proxmox-boot-tool host" {
 	mkdir -p "$rootmnt/etc/kernel"
 	echo "root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet" >"$rootmnt/etc/kernel/cmdline"
+	echo "7A3C-12F0" >"$rootmnt/etc/kernel/proxmox-boot-uuids"
 	upgrade
 	assert_level boot.cmdline-stale fail
 	assert_says boot.cmdline-stale message "booted but no longer configured: intel_iommu=on iommu=pt"
-	assert_says boot.cmdline-stale hint "proxmox-boot-tool refresh"
+	assert_says boot.cmdline-stale hint "run proxmox-boot-tool refresh, then reboot"
+}
+
+@test "upgrade: /etc/kernel/cmdline without proxmox-boot-tool (systemd-boot, kernel-install): the update-initramfs hint" {
+	mkdir -p "$rootmnt/etc/kernel"
+	echo "root=UUID=0b6f1c1e-3f1e-4f7c-9d1a-2f9c4b1e7a10 ro quiet" >"$rootmnt/etc/kernel/cmdline"
+	upgrade
+	assert_level boot.cmdline-stale fail
+	assert_says boot.cmdline-stale message "/etc/kernel/cmdline"
+	assert_says boot.cmdline-stale hint "run update-initramfs -u -k all, then reboot"
 }
 
 @test "upgrade: a grub.d drop-in overrides /etc/default/grub, as grub-mkconfig does" {
