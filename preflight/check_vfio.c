@@ -497,6 +497,27 @@ static void blacklist_conflicts(const struct host *h, const struct pci_func *d, 
 	}
 }
 
+/*
+ * Can module m take claimed function i? By modules.alias when it is there (radeon cannot take
+ * a Navi card). depmod lists only loadable modules there, and a kernel's modules.builtin.modinfo
+ * carries no device-table aliases (Debian 13's 6.12: none for its built-in virtio_pci), so for a
+ * built-in driver "not in modules.alias" says nothing: holding the function says it did; another
+ * host driver holding it, or none in predict (after every built-in probed), says it did not;
+ * otherwise (on vfio-pci, by a rebind or not) the vendor's table answers.
+ */
+static bool driver_can_take(const struct host *h, size_t i, enum module_id m)
+{
+	const struct pci_func *d = &h->pci.v[i];
+
+	if (h->mod[m] != MOD_BUILTIN)
+		return alias_binds(&h->aliases, i, module_names[m]) != 0;
+	if (d->driver[0] && modname_eq(d->driver, module_names[m]))
+		return true;
+	if (d->driver[0] ? !modname_eq(d->driver, "vfio_pci") : h->phase == PHASE_PREDICT)
+		return false;
+	return true;
+}
+
 /* pass 1: the vendor's GPU drivers against each claimed display device */
 static void judge_claimed_display(const struct host *h, size_t i, struct drivers_seen *s)
 {
@@ -506,9 +527,8 @@ static void judge_claimed_display(const struct host *h, size_t i, struct drivers
 	for (const enum module_id *m = host_drivers_for(d->vendor); *m != M_COUNT; m++) {
 		enum keep k;
 
-		/* by modules.alias when it is there: radeon cannot take a Navi card */
 		if ((s->judged & (1u << *m)) || !driver_relevant(h, *m) ||
-		    alias_binds(&h->aliases, i, module_names[*m]) == 0)
+		    !driver_can_take(h, i, *m))
 			continue;
 		s->judged |= 1u << *m;
 		if (h->mod[*m] ==

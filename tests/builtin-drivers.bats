@@ -73,6 +73,42 @@ predict() {
 	done
 }
 
+# modules.alias as depmod writes it: loadable modules only. A built-in
+# driver's device-table aliases are in no file (Debian 13's 6.12:
+# modules.builtin.modinfo has none for its built-in virtio_pci).
+alias_without_builtins() {
+	local f
+	for f in "$root"/lib/modules/*/; do
+		echo 'alias pci:v000010DEd*sv*sd*bc04sc03i00* snd_hda_intel' >"${f}modules.alias"
+	done
+}
+
+@test "vfio.host-drivers: a built-in driver missing from modules.alias still takes the card (Debian 13's virtio_pci)" {
+	builtin_nouveau
+	alias_without_builtins
+	for phase in check verify; do
+		check_json "$root" --phase "$phase"
+		assert_level vfio.host-drivers note
+		assert_says vfio.host-drivers message "nouveau (built into the kernel) takes 0000:01:00.0 [10de:2204] at kernel init"
+	done
+	nouveau_holds_card
+	alias_without_builtins
+	check_json "$root" --phase predict
+	assert_level vfio.host-drivers note
+	assert_says vfio.host-drivers message "nouveau (built into the kernel) takes 0000:01:00.0 [10de:2204] at kernel init"
+	# unbound at init-top: every built-in driver has probed, this one did not take it
+	rm "$d/driver"
+	sed -i 's/^DRIVER=.*//' "$d/uevent"
+	check_json "$root" --phase predict
+	assert_level vfio.host-drivers pass
+	# held by another host driver: nouveau did not take it either
+	mkdir -p "$root/sys/bus/pci/drivers/nvidia"
+	ln -sfn ../../../../bus/pci/drivers/nvidia "$d/driver"
+	sed -i 's/^$/DRIVER=nvidia/' "$d/uevent"
+	check_json "$root" --phase verify
+	[[ "$(message_of vfio.host-drivers)" != *"nouveau (built into the kernel)"* ]]
+}
+
 @test "vfio.binding: predict counts a claimed card on a built-in driver as claimed: init-top rebinds it" {
 	nouveau_holds_card
 	check_json "$root" --phase predict
