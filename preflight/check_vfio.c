@@ -497,13 +497,27 @@ static void blacklist_conflicts(const struct host *h, const struct pci_func *d, 
 	}
 }
 
+/* Is slot a word of STATE/rebind's list (space or newline separated)? */
+static bool rebound(const struct host *h, const char *slot)
+{
+	size_t n = strlen(slot);
+
+	for (const char *p = h->rebound; (p = strstr(p, slot)); p += n)
+		if ((p == h->rebound || p[-1] == ' ' || p[-1] == '\n') &&
+		    (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+			return true;
+	return false;
+}
+
 /*
  * Can module m take claimed function i? By modules.alias when it is there (radeon cannot take
  * a Navi card). depmod lists only loadable modules there, and a kernel's modules.builtin.modinfo
  * carries no device-table aliases (Debian 13's 6.12: none for its built-in virtio_pci), so for a
- * built-in driver "not in modules.alias" says nothing: holding the function says it did; another
- * host driver holding it, or none in predict (after every built-in probed), says it did not;
- * otherwise (on vfio-pci, by a rebind or not) the vendor's table answers.
+ * built-in driver "not in modules.alias" says nothing. The binding does: holding the function,
+ * it takes it; another host driver holding it, or none in predict (every built-in driver has
+ * probed by then), it does not. On vfio-pci after predict: it did when init-top was asked to
+ * move it off (STATE/rebind), not when predict ran and did not ask (initcall_blacklist=, or no
+ * match); without that record the vendor's table answers.
  */
 static bool driver_can_take(const struct host *h, size_t i, enum module_id m)
 {
@@ -515,7 +529,7 @@ static bool driver_can_take(const struct host *h, size_t i, enum module_id m)
 		return true;
 	if (d->driver[0] ? !modname_eq(d->driver, "vfio_pci") : h->phase == PHASE_PREDICT)
 		return false;
-	return true;
+	return !h->rebound_known || rebound(h, d->slot);
 }
 
 /* pass 1: the vendor's GPU drivers against each claimed display device */

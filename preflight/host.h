@@ -149,6 +149,10 @@ struct host {
 	bool rebind_off;
 	unsigned rebind_off_line;
 	bool fell_back; /* after predict: this boot fell back, nothing was rebound */
+	/* after predict: the slots init-top was asked to move off a built-in driver
+	 * (STATE/rebind), known when STATE/predict.env says predict ran on this boot */
+	char rebound[512];
+	bool rebound_known;
 
 	/* derived: claimed functions init-top's rebind moves off a built-in driver */
 	size_t n_rebind;
@@ -167,6 +171,7 @@ struct host_options {
 	bool rebind_off;
 	unsigned rebind_off_line;
 	bool fell_back; /* init-top fell back on this boot (STATE/fallback, not "off") */
+	const char *rebound; /* STATE/rebind's slots after predict; NULL: predict did not run */
 };
 
 /* Read everything; returns 0 or -errno for internal failures only. */

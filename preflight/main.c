@@ -440,6 +440,23 @@ static bool fell_back(const struct options *o, const struct root *r)
 	return root_read(r, path, buf, sizeof(buf)) > 0 && strncmp(buf, "off ", 4) != 0;
 }
 
+/*
+ * The slots predict asked init-top to rebind (STATE/rebind, written only when there are
+ * some) into buf; NULL when predict did not run on this boot (no STATE/predict.env).
+ */
+static const char *rebound(const struct options *o, const struct root *r, char *buf, size_t cap)
+{
+	char path[320];
+
+	str_fmt(path, sizeof(path), "%s/predict.env", o->state_dir);
+	if (!root_exists(r, path))
+		return NULL;
+	str_fmt(path, sizeof(path), "%s/rebind", o->state_dir);
+	if (root_read(r, path, buf, cap) <= 0)
+		buf[0] = '\0';
+	return buf;
+}
+
 static int run(const struct options *o, const struct root *r)
 {
 	struct host_options hopt = { .phase = o->phase, .backend = o->backend };
@@ -450,6 +467,7 @@ static int run(const struct options *o, const struct root *r)
 	struct root rootmnt = { .fd = -1 };
 	bool boot = !strcmp(o->command, "boot");
 	struct atomic_dir state = { .fd = -1 }; /* boot: the state directory, opened once */
+	char rebound_buf[512];
 	int state_err = -ENOENT, err;
 
 	kmsg_init(&k, r);
@@ -474,6 +492,7 @@ static int run(const struct options *o, const struct root *r)
 	hopt.rebind_off = !config_rebind_builtin(&cfg);
 	hopt.rebind_off_line = cfg.line[CONFIG_REBIND_BUILTIN];
 	hopt.fell_back = fell_back(o, r);
+	hopt.rebound = rebound(o, r, rebound_buf, sizeof(rebound_buf));
 	err = host_load(h, r, &hopt);
 	if (!err)
 		err = report_run(h, &rep);

@@ -109,6 +109,26 @@ alias_without_builtins() {
 	[[ "$(message_of vfio.host-drivers)" != *"nouveau (built into the kernel)"* ]]
 }
 
+@test "vfio.host-drivers: on vfio-pci after predict, the rebind record tells whether the built-in driver had the card" {
+	builtin_nouveau
+	alias_without_builtins
+	conf 'REBIND_BUILTIN="no"'
+	mkdir -p "$root/run/vfio-preflight"
+	: >"$root/run/vfio-preflight/predict.env"
+	# predict ran and asked no rebind: nouveau never had it (initcall_blacklist=, as
+	# tests/boot/run builtin-initcall boots it)
+	for phase in verify check; do
+		check_json "$root" --phase "$phase"
+		assert_level vfio.host-drivers pass
+	done
+	# predict asked init-top to move it: nouveau had it at kernel init
+	conf '# rebinding'
+	echo "0000:01:00.0" >"$root/run/vfio-preflight/rebind"
+	check_json "$root" --phase verify
+	assert_level vfio.host-drivers note
+	assert_says vfio.host-drivers message "nouveau (built into the kernel) takes 0000:01:00.0 [10de:2204] at kernel init"
+}
+
 @test "vfio.binding: predict counts a claimed card on a built-in driver as claimed: init-top rebinds it" {
 	nouveau_holds_card
 	check_json "$root" --phase predict
