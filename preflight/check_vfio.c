@@ -294,6 +294,11 @@ static const char *rebind_off_where(const struct host *h, char *buf, size_t cap)
 	return buf;
 }
 
+/* no IOMMU group, no vfio-pci: init-top's rebind does not run either */
+#define IOMMU_OFF_FIX                                                                          \
+	"vfio-pci cannot take a device while the IOMMU is off (see iommu.kernel): turn it on " \
+	"first, then reboot"
+
 /* the fix for a claimed function a built-in driver still holds after init-top */
 static void builtin_hint(const struct host *h, const struct pci_func *d, struct check_result *r)
 {
@@ -372,10 +377,7 @@ void check_vfio_binding(const struct host *h, struct check_result *r)
 	if (first_bad) {
 		result_set(r, LEVEL_FAIL, "not claimed by vfio-pci: %s", items_end(&bad));
 		if (!host_iommu_active(h)) /* vfio-pci's probe fails on a device without a group */
-			result_hint(
-				r,
-				"vfio-pci cannot take a device while the IOMMU is off (see iommu.kernel): "
-				"turn it on first, then reboot");
+			result_hint(r, IOMMU_OFF_FIX);
 		else if (first_bad->driver_builtin) /* it bound at kernel init: only a rebind by
 						       slot helps */
 			builtin_hint(h, first_bad, r);
@@ -635,6 +637,8 @@ static void drivers_verdict(const struct host *h, struct drivers_seen *s, struct
 				rebind_off_where(h, where, sizeof(where)), s->builtin_dev->slot,
 				initcall_words(h, module_names[s->first_builtin], ic, sizeof(ic)),
 				module_names[s->first_builtin]);
+		else if (!host_iommu_active(h))
+			result_hint(r, IOMMU_OFF_FIX);
 		else /* rescue boot, vfio-pci blacklisted or missing */
 			result_hint(
 				r,

@@ -170,7 +170,7 @@ struct host_options {
 	/* REBIND_BUILTIN="no" in /etc/default/vfio-preflight, on that line (0: unset) */
 	bool rebind_off;
 	unsigned rebind_off_line;
-	bool fell_back; /* init-top fell back on this boot (STATE/fallback, not "off") */
+	bool fell_back;	     /* init-top fell back on this boot (STATE/fallback, not "off") */
 	const char *rebound; /* STATE/rebind's slots after predict; NULL: predict did not run */
 };
 

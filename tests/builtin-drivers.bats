@@ -129,6 +129,20 @@ alias_without_builtins() {
 	assert_says vfio.host-drivers message "nouveau (built into the kernel) takes 0000:01:00.0 [10de:2204] at kernel init"
 }
 
+@test "vfio.host-drivers: a built-in driver on a host without an IOMMU: turn it on first, not a rebind that cannot run" {
+	# amdgpu built in, holding the claimed card, as it would from kernel init
+	root="$(copy_host iommu-off-firmware)"
+	sed -i '/^kernel\/drivers\/gpu\/drm\/amd\/amdgpu\/amdgpu.ko:/d' "$root"/lib/modules/*/modules.dep
+	echo "kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko" >>"$root"/lib/modules/*/modules.builtin
+	rm -f "$root/sys/bus/pci/drivers/amdgpu/module" "$root/sys/module/amdgpu/initstate"
+	for phase in check predict verify; do
+		check_json "$root" --phase "$phase"
+		assert_level vfio.host-drivers fail
+		assert_says vfio.host-drivers message "amdgpu (built into the kernel) takes 0000:01:00.0 [1002:73df] at kernel init"
+		assert_says vfio.host-drivers hint "vfio-pci cannot take a device while the IOMMU is off (see iommu.kernel): turn it on first, then reboot"
+	done
+}
+
 @test "vfio.binding: predict counts a claimed card on a built-in driver as claimed: init-top rebinds it" {
 	nouveau_holds_card
 	check_json "$root" --phase predict
