@@ -499,18 +499,6 @@ static void blacklist_conflicts(const struct host *h, const struct pci_func *d, 
 	}
 }
 
-/* Is slot a word of STATE/rebind's list (space or newline separated)? */
-static bool rebound(const struct host *h, const char *slot)
-{
-	size_t n = strlen(slot);
-
-	for (const char *p = h->rebound; (p = strstr(p, slot)); p += n)
-		if ((p == h->rebound || p[-1] == ' ' || p[-1] == '\n') &&
-		    (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
-			return true;
-	return false;
-}
-
 /*
  * Can module m take claimed function i? By modules.alias when it is there (radeon cannot take
  * a Navi card). depmod lists only loadable modules there, and a kernel's modules.builtin.modinfo
@@ -531,7 +519,8 @@ static bool driver_can_take(const struct host *h, size_t i, enum module_id m)
 		return true;
 	if (d->driver[0] ? !modname_eq(d->driver, "vfio_pci") : h->phase == PHASE_PREDICT)
 		return false;
-	return !h->rebound_known || rebound(h, d->slot);
+	/* canonical slots, no spaces: one found in the list is one of its words */
+	return !h->rebound || strstr(h->rebound, d->slot);
 }
 
 /* pass 1: the vendor's GPU drivers against each claimed display device */

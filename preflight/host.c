@@ -471,10 +471,7 @@ int host_load(struct host *h, const struct root *r, const struct host_options *o
 	h->rebind_off = opt->rebind_off;
 	h->rebind_off_line = opt->rebind_off_line;
 	h->fell_back = opt->fell_back && opt->phase != PHASE_PREDICT;
-	if (opt->rebound && opt->phase != PHASE_PREDICT) {
-		h->rebound_known = true;
-		str_fmt(h->rebound, sizeof(h->rebound), "%s", opt->rebound);
-	}
+	h->rebound = opt->phase != PHASE_PREDICT ? opt->rebound : NULL;
 
 	load_kernel_release(h);
 	if ((err = load_cmdline(h)) < 0)

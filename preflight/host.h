@@ -150,9 +150,8 @@ struct host {
 	unsigned rebind_off_line;
 	bool fell_back; /* after predict: this boot fell back, nothing was rebound */
 	/* after predict: the slots init-top was asked to move off a built-in driver
-	 * (STATE/rebind), known when STATE/predict.env says predict ran on this boot */
-	char rebound[512];
-	bool rebound_known;
+	 * (STATE/rebind; the caller's buffer), NULL unless STATE/predict.env says predict ran */
+	const char *rebound;
 
 	/* derived: claimed functions init-top's rebind moves off a built-in driver */
 	size_t n_rebind;
