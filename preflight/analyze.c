@@ -146,6 +146,11 @@ static void claim_devices(struct host *h)
 		}
 		if (d->claim == CLAIM_NONE && modname_eq(d->override, "vfio_pci"))
 			d->claim = CLAIM_OVERRIDE;
+		/* vfio_pci_core_register_device() takes only normal (type 0) headers: a bridge
+		 * the ids match gets "probe ... failed with error -22" and stays unbound */
+		d->vfio_refuses = d->claim != CLAIM_NONE && pci_header_type(h->root, d) != 0;
+		if (d->vfio_refuses)
+			d->claim = CLAIM_NONE;
 		if (d->claim == CLAIM_NONE && modname_eq(d->driver, "vfio_pci"))
 			d->claim = CLAIM_BOUND;
 		if (d->claim != CLAIM_NONE) {

@@ -129,6 +129,15 @@ static const struct vfio_id *ignored_id(const struct vfio_ids *ids)
 	return NULL;
 }
 
+/* a device the ids match that vfio-pci's probe refuses (a bridge) */
+static const struct pci_func *vfio_refused_dev(const struct host *h)
+{
+	for (size_t i = 0; i < h->pci.n; i++)
+		if (h->pci.v[i].vfio_refuses)
+			return &h->pci.v[i];
+	return NULL;
+}
+
 void check_vfio_ids(const struct host *h, struct check_result *r)
 {
 	const struct vfio_ids *ids = &h->ids;
@@ -137,6 +146,7 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 	const struct vfio_id *first_bad = NULL, *first_un = NULL, *first_odd = NULL;
 	const struct pci_func *suggest = NULL;
 	const struct vfio_id *lost;
+	const struct pci_func *refused;
 
 	if (h->vfio.refused) {
 		result_set(
@@ -229,6 +239,18 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
 		else
 			result_hint(r, "check the IDs against lspci -nn and fix them in %s",
 				    ids->src[first_un->source].where);
+		return;
+	}
+	if ((refused = vfio_refused_dev(h))) {
+		char label[48];
+
+		result_set(r, LEVEL_WARN,
+			   "ids from %s match %s, a %s: vfio-pci refuses a bridge (\"probe of %s "
+			   "failed with error -22\"), the host keeps it",
+			   ids->src[ids->effective].where, dev_label(refused, label, sizeof(label)),
+			   pci_class_name(refused), refused->slot);
+		result_hint_rebuild(r, "remove its ID from %s; pass the devices behind it through",
+				    ids->src[ids->effective].where);
 		return;
 	}
 	if ((lost = ignored_id(ids))) {

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 /* lib/ctype.c: the C locale's spaces plus Latin-1 NBSP */
 bool kparam_isspace(unsigned char c)
@@ -78,50 +79,21 @@ unsigned kparam_bool_words(const char *release)
 
 int kparam_bool(const char *s, bool *res, unsigned words)
 {
-	if (!s)
-		return -EINVAL;
-	switch (s[0]) {
-	case 'e':
-	case 'E':
-		if (!(words & KBOOL_ENABLE_DISABLE))
-			return -EINVAL;
-		*res = true;
+	/* first bytes, true ones then false ones: y/1 always, t/f from 5.19, e/d from 6.16 */
+	static const char first[] = "yY1tTeEnN0fFdD";
+	const char *at = s && s[0] ? strchr(first, s[0]) : NULL;
+	size_t i;
+
+	if (s && (s[0] | 0x20) == 'o' && ((s[1] | 0x20) == 'n' || (s[1] | 0x20) == 'f')) {
+		*res = (s[1] | 0x20) == 'n';
 		return 0;
-	case 'd':
-	case 'D':
-		if (!(words & KBOOL_ENABLE_DISABLE))
-			return -EINVAL;
-		*res = false;
-		return 0;
-	case 't':
-	case 'T':
-		if (!(words & KBOOL_TRUE_FALSE))
-			return -EINVAL;
-		*res = true;
-		return 0;
-	case 'f':
-	case 'F':
-		if (!(words & KBOOL_TRUE_FALSE))
-			return -EINVAL;
-		*res = false;
-		return 0;
-	case 'y':
-	case 'Y':
-	case '1': *res = true; return 0;
-	case 'n':
-	case 'N':
-	case '0': *res = false; return 0;
-	case 'o':
-	case 'O':
-		if (s[1] == 'n' || s[1] == 'N') {
-			*res = true;
-			return 0;
-		}
-		if (s[1] == 'f' || s[1] == 'F') {
-			*res = false;
-			return 0;
-		}
-		break;
 	}
-	return -EINVAL;
+	if (!at)
+		return -EINVAL;
+	i = (size_t)(at - first) % 7;
+	if ((i >= 3 && i < 5 && !(words & KBOOL_TRUE_FALSE)) ||
+	    (i >= 5 && !(words & KBOOL_ENABLE_DISABLE)))
+		return -EINVAL;
+	*res = at < first + 7;
+	return 0;
 }

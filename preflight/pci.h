@@ -47,6 +47,7 @@ struct pci_func {
 	uint8_t claim;		       /* enum claim, filled by analysis */
 	bool driver_builtin;	       /* driver is built into the kernel (analysis) */
 	bool rebind;		       /* init-top's rebind moves it to vfio-pci (analysis) */
+	bool vfio_refuses;	       /* matched, but vfio-pci's probe refuses it (analysis) */
 };
 
 struct pci_list {
@@ -101,6 +102,9 @@ const char *dev_label(const struct pci_func *d, char *buf, size_t cap);
 void pci_read_boot_vga(const struct root *r, struct pci_func *d);
 void pci_read_reset_method(const struct root *r, struct pci_func *d);
 void pci_read_override(const struct root *r, struct pci_func *d);
+/* The header type (config byte 0x0e, without the multi-function bit); from
+ * the class when config cannot be read: 1 for a PCI bridge, else 0 (normal). */
+unsigned pci_header_type(const struct root *r, const struct pci_func *d);
 /*
  * Parse a sysfs uevent buffer (n bytes, or up to a NUL) into d in one
  * pass; returns 0 when PCI_ID was found.

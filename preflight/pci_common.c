@@ -349,6 +349,15 @@ void pci_read_reset_method(const struct root *r, struct pci_func *d)
 	memmove(d->reset_method, v, strlen(v) + 1);
 }
 
+unsigned pci_header_type(const struct root *r, const struct pci_func *d)
+{
+	unsigned char cfg[16];
+
+	if (read_dev_attr(r, d, "config", (char *)cfg, sizeof(cfg)) >= 15)
+		return cfg[14] & 0x7f;
+	return pci_is_bridge(d);
+}
+
 void pci_read_override(const struct root *r, struct pci_func *d)
 {
 	char buf[64], *v;

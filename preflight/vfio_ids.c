@@ -155,24 +155,18 @@ int vfio_id_matches(const struct vfio_id *id, const struct pci_func *dev)
 
 const char *vfio_id_read_as(const struct vfio_id *id, char *buf, size_t cap)
 {
-	/* every field the kernel's sscanf read, and only those: an absent one keeps its
-	 * default (any sub-id; class 0 with mask 0, which matches every class) */
-	switch (id->fields) {
-	case 0:
-	case 1:
-	case 2: str_fmt(buf, cap, "%04x:%04x", id->vendor, id->device); break;
-	case 3: str_fmt(buf, cap, "%04x:%04x:%04x", id->vendor, id->device, id->subvendor); break;
-	case 4:
-		str_fmt(buf, cap, "%04x:%04x:%04x:%04x", id->vendor, id->device, id->subvendor,
-			id->subdevice);
-		break;
-	case 5:
-		str_fmt(buf, cap, "%04x:%04x:%04x:%04x:%06x", id->vendor, id->device, id->subvendor,
-			id->subdevice, id->class);
-		break;
-	default:
-		str_fmt(buf, cap, "%04x:%04x:%04x:%04x:%06x:%06x", id->vendor, id->device,
-			id->subvendor, id->subdevice, id->class, id->class_mask);
+	const uint32_t *f = &id->vendor; /* vendor .. class_mask, in order */
+	size_t len = 0;
+	int n;
+
+	/* every field the kernel's sscanf read (at least vendor:device), and only those:
+	 * an absent one keeps its default (any sub-id; class 0 with mask 0 matches all) */
+	buf[0] = '\0';
+	for (int i = 0; i < (id->fields > 2 ? id->fields : 2) && i < 6; i++) {
+		n = str_fmt(buf + len, cap - len, i >= 4 ? ":%06x" : i ? ":%04x" : "%04x", f[i]);
+		if (n < 0)
+			break;
+		len += (size_t)n;
 	}
 	return buf;
 }

@@ -51,18 +51,14 @@ static void add_ids(struct vfio_load *l, size_t off, const char *val)
 	l->n_ids++;
 }
 
-/* why kstrtobool() refused val */
+/* why kstrtobool() refused val: a word only newer kernels take, or none takes */
 static const char *bool_why(const char *val, unsigned words)
 {
 	bool b;
 
-	if (kparam_bool(val, &b, words | KBOOL_ENABLE_DISABLE | KBOOL_TRUE_FALSE) == 0) {
-		if (!(words & KBOOL_TRUE_FALSE))
-			return "is not a boolean before Linux 5.19 (this kernel takes y/n, 1/0, "
-			       "on/off; true/false came in 5.19)";
-		return "is not a boolean before Linux 6.16 (this kernel takes y/n, 1/0, on/off, "
-		       "true/false; enable/disable came in 6.16)";
-	}
+	if (kparam_bool(val, &b, words | KBOOL_TRUE_FALSE | KBOOL_ENABLE_DISABLE) == 0)
+		return "is not a boolean for this kernel (enable/disable need Linux 6.16, "
+		       "true/false 5.19)";
 	return "is not a boolean (the kernel takes y/n, 1/0, on/off, true/false)";
 }
 

@@ -21,8 +21,15 @@
 load test_helper/common
 load test_helper/kmodgen
 
-# the guest's probe device: QEMU's pci-testdev, which no Linux driver takes
-PROBE_VENDOR=1b36 PROBE_DEVICE=0005 PROBE_SUBVENDOR=1af4 PROBE_SUBDEVICE=1100 PROBE_CLASS=00ff00
+# the guest's probe devices, which no Linux driver takes: QEMU's pci-testdev
+# (an endpoint) and pci-bridge (header type 1: vfio-pci's probe refuses it).
+# Each: slot in the trees, vendor, device, subsystem vendor and device,
+# class, header type (config byte 0x0e), and the QEMU -device
+PROBES=(
+	"0000:00:03.0 1b36 0005 1af4 1100 00ff00 00 pci-testdev"
+	"0000:00:04.0 1b36 0001 0000 0000 060400 01 pci-bridge,chassis_nr=1"
+)
+PROBE_VENDOR=1b36 PROBE_DEVICE=0005
 
 # the newest kernel in /boot whose module tree has vfio-pci
 kernel_release() {
@@ -57,6 +64,7 @@ OPTS+=(
 	"ids=\"1b36: 0005\"" "ids=\"$PD\"" "\"ids=$PD\"" "ids=1b36:\"0005\"" "ids=$PD,,1234:5678,"
 	"ids=${LONG}1b3" "ids=${LONG}1b36" "ids=$PD ids=1234:5678" "ids=$PD -- disable_vga=ja"
 	"ids=$PD:1af4:1100:00ff00" "ids=$PD:0x1af4:0x1100:0x00ff00:0xffffff" "ids=1b36:0005:1af4:11000"
+	"ids=1b36:0001" "ids=1b36:0001,$PD" "ids=ffffffff:ffffffff:ffffffff:ffffffff:060400:ffff00"
 	'disable_vga=enable' 'disable_vga=on' 'disable_vga=of' 'disable_vga=o' 'disable_vga=' 'disable_vga'
 	'nointxmask=Yes' 'enable_sriov=ture' 'disable_denylist=1' 'disable_vga=0x1' 'disable_idle_d3=-1'
 	'DISABLE_VGA=1' 'disable_vga=disable' 'nointxmask=N' 'ids="' 'foo' 'foo=bar' 'vfio_pci.ids=1:2'
@@ -66,17 +74,36 @@ WORDS+=(
 	"\"vfio-pci.ids=$PD ,1b36:5\"" 'vfio-pci.ids=100001b36:0005' 'vfio_pci.nointxmask' 'vfio-pci.ids=1b36'
 )
 
+# hand-picked configurations run after the generated ones, one rule each
+# (an options line in etc/modprobe.d/vfio.conf), so every run holds them
+DIRECTED=(
+	"ids=1b36:0001" "ids=ffffffff:ffffffff:ffffffff:ffffffff:060400:ffff00" "ids=1b36:0001,$PD"
+	"ids=${LONG}1b3" "ids=${LONG}1b36" "ids=$PD:1af4:1100:00ff00:ffffff" "ids=$PD:1af4:1100:00ff01:ffffff"
+	"ids=$PD:1af4:1101" "ids=$PD:0:0" "ids=$PD:ffffffff:ffffffff:0:0:7" "ids=100001b36:0005"
+	"ids=0x1b36:0x0005" "ids= $PD" "ids=\"$PD, 1b36:0001\"" "ids=$PD -- ids=1234:5678"
+	"disable_vga=enable" "disable_vga=true" "disable_vga=of" "disable_vga=o" "nointxmask="
+	"nointxmask" "disable_denylist=1 ids=$PD" "ids=$PD ids=" "ids=1b36:5%" "ids=1b36:-5"
+)
+
 # what a tree shares with the guest: its kernel release (the kernel's
-# parse changed across releases: kstrtobool) and the probe device in sysfs
+# parse changed across releases: kstrtobool) and the probe devices in sysfs
 add_guest() {
-	local d="$1/sys/bus/pci/devices/0000:00:03.0"
-	mkdir -p "$d" "$1/proc/sys/kernel"
+	local p slot v d sv sd c h qdev dir
+	mkdir -p "$1/proc/sys/kernel"
 	printf '%s\n' "$KVER" >"$1/proc/sys/kernel/osrelease"
-	printf '0x%s\n' "$PROBE_VENDOR" >"$d/vendor"
-	printf '0x%s\n' "$PROBE_DEVICE" >"$d/device"
-	printf '0x%s\n' "$PROBE_SUBVENDOR" >"$d/subsystem_vendor"
-	printf '0x%s\n' "$PROBE_SUBDEVICE" >"$d/subsystem_device"
-	printf '0x%s\n' "$PROBE_CLASS" >"$d/class"
+	for p in "${PROBES[@]}"; do
+		read -r slot v d sv sd c h qdev <<<"$p"
+		dir="$1/sys/bus/pci/devices/$slot"
+		mkdir -p "$dir"
+		printf '0x%s\n' "$v" >"$dir/vendor"
+		printf '0x%s\n' "$d" >"$dir/device"
+		printf '0x%s\n' "$sv" >"$dir/subsystem_vendor"
+		printf '0x%s\n' "$sd" >"$dir/subsystem_device"
+		printf '0x%s\n' "$c" >"$dir/class"
+		# the first 64 bytes of config space: ids, class, header type
+		printf "\\x${v:2:2}\\x${v:0:2}\\x${d:2:2}\\x${d:0:2}\\0\\0\\0\\0\\0\\x${c:4:2}\\x${c:2:2}\\x${c:0:2}\\0\\0\\x$h\\0" >"$dir/config"
+		head -c 48 /dev/zero >>"$dir/config"
+	done
 }
 
 # "vendor:device[:subvendor[:subdevice[:class[:mask]]]]" as six hex numbers
@@ -87,12 +114,15 @@ norm_id() {
 	printf '%x:%x:%x:%x:%x:%x\n' "0x$v" "0x$d" "0x${sv:-ffffffff}" "0x${sd:-ffffffff}" "0x${c:-0}" "0x${m:-0}"
 }
 
-# ours for the tree $1: "loads=true|false claimed=true|false ids=a,b,..."
+# ours for the tree $1: "loads=true|false claimed=B... ids=a,b,..." (B: 1 or
+# 0 per probe device)
 ours_claims() {
 	local json loads claimed ids=() id
 	json="$("$VFP" check --root "$1" --json 2>/dev/null)" || true # exit 1 on a FAIL verdict
 	loads="$(jq -r '.vfio_pci.loads' <<<"$json")"
-	claimed="$(jq -r '[.devices[] | select(.slot == "0000:00:03.0") | .claimed][0]' <<<"$json")"
+	claimed="$(jq -r --arg slots "$(printf '%s\n' "${PROBES[@]}" | cut -d' ' -f1)" \
+		'[($slots | split("\n"))[] as $s | [.devices[] | select(.slot == $s) | .claimed][0] |
+		  if . then "1" else "0" end] | join("")' <<<"$json")"
 	while IFS= read -r id; do
 		[ -n "$id" ] && ids+=("$(norm_id "$id")")
 	done < <(jq -r '.vfio_pci.ids[]?' <<<"$json")
@@ -123,18 +153,19 @@ make_initrd() {
 		*) printf '%s\n' "${m##*/}" >>"$r/kd/deps" ;;
 		esac
 	done < <(modprobe -S "$KVER" --show-depends -a vfio_iommu_type1 vfio-pci | grep '^insmod ' | awk '!seen[$2]++')
-	printf '%s:%s\n' "$PROBE_VENDOR" "$PROBE_DEVICE" >"$r/kd/probe"
+	printf '%s\n' "${PROBES[@]}" | awk '{ print $2 ":" $3 }' >"$r/kd/probe"
 	cp "$w"/opts/* "$r/kd/opts/"
 	(cd "$r" && find . | cpio -o -H newc --quiet) >"$w/initrd.img"
 }
 
 # boot the guest once; its report is $1/report.log
 boot_guest() {
-	local w="$1" count="$2"
-	# TCG: ~N s to boot, then each load and unload (measured: see the report)
-	timeout -k 5 "$((120 + count))" nice qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 1 -m 512 \
+	local w="$1" count="$2" p devs=()
+	for p in "${PROBES[@]}"; do devs+=(-device "${p##* }"); done
+	# TCG: ~15 s to boot, then ~0.75 s per load and unload here (2 cores, loaded)
+	timeout -k 5 "$((120 + 3 * count))" nice qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 1 -m 512 \
 		-nographic -no-reboot -monitor none -nic none -vga none \
-		-device intel-iommu,intremap=on,caching-mode=on -device pci-testdev \
+		-device intel-iommu,intremap=on,caching-mode=on "${devs[@]}" \
 		-serial "file:$w/console.log" -serial "file:$w/report.log" \
 		-kernel "/boot/vmlinuz-$KVER" -initrd "$w/initrd.img" \
 		-append "console=ttyS0 loglevel=3 printk.time=0 panic=1 no_timer_check intel_iommu=on" \
@@ -147,7 +178,7 @@ kernel_claims() {
 	awk -v n="$2" '
 		{ sub(/\r$/, "") } # the guest tty ends lines with CR LF
 		$1 == "===" && $2 == n { split($3, r, "="); split($4, b, "="); on = 1
-			loads = r[2] == 0 ? "true" : "false"; claimed = b[2] == 1 ? "true" : "false"; next }
+			loads = r[2] == 0 ? "true" : "false"; claimed = b[2]; next }
 		$1 == "===" { on = 0 }
 		on && /^vfio_pci: add \[/ {
 			s = $0; sub(/^vfio_pci: add \[/, "", s); gsub(/[][]/, " ", s); sub(/class /, "", s)
@@ -167,7 +198,7 @@ kernel_claims() {
 
 @test "kernel differential: the real vfio-pci.ko claims what we say it claims, on generated configurations" {
 	local count="${KERNEL_DIFF_COUNT:-150}" seed="${KERNEL_DIFF_SEED:-10}" w="$BATS_TEST_TMPDIR"
-	local i same=0 shown=0 a b root t0 t1 t2 refused=0 bound=0 added=0
+	local i same=0 shown=0 a b root total t0 t1 t2 refused=0 bound=0 added=0 p v d sv sd c
 	# shellcheck disable=SC2034 # read through pick's nameref
 	read -ra DIRS_A <<<"$DIRS"
 	mkdir -p "$w/opts"
@@ -180,36 +211,54 @@ kernel_claims() {
 		theirs "$root" >"$w/opts/$i"
 		ours_claims "$root" >"$w/ours.$i"
 	done
+	for p in "${DIRECTED[@]}"; do
+		root="$w/c$i"
+		mkdir -p "$root/etc/modprobe.d" "$root/proc"
+		printf 'options vfio-pci %s\n' "$p" >"$root/etc/modprobe.d/vfio.conf"
+		printf 'BOOT_IMAGE=/vmlinuz quiet\n' >"$root/proc/cmdline"
+		add_guest "$root"
+		theirs "$root" >"$w/opts/$i"
+		ours_claims "$root" >"$w/ours.$i"
+		i=$((i + 1))
+	done
+	total="$i"
 	make_initrd "$w"
 	t1="$SECONDS"
-	run -0 boot_guest "$w" "$count"
+	run -0 boot_guest "$w" "$total"
 	t2="$SECONDS"
-	grep -q "^=== end $count" "$w/report.log" || {
+	grep -q "^=== end $total" "$w/report.log" || {
 		tail -n 20 "$w/console.log" "$w/report.log"
 		false
 	}
-	# the device the trees hold is the one the guest has
-	grep -q "^=== probe device $PD at " "$w/report.log"
-	for ((i = 0; i < count; i++)); do
+	# the devices the trees hold are the ones the guest has
+	for p in "${PROBES[@]}"; do
+		read -r _ v d sv sd c _ <<<"$p"
+		grep -q "^=== probe 0x$v:0x$d at .* sub 0x$sv:0x$sd class 0x$c" "$w/report.log" || {
+			grep '^=== probe' "$w/report.log"
+			false
+		}
+	done
+	for ((i = 0; i < total; i++)); do
 		a="$(<"$w/ours.$i")"
 		b="$(kernel_claims "$w/report.log" "$i")"
 		case "$b" in loads=false*) refused=$((refused + 1)) ;; esac
-		case "$b" in *claimed=true*) bound=$((bound + 1)) ;; esac
+		case "$b" in *claimed=1*) bound=$((bound + 1)) ;; esac
 		case "$b" in *ids=?*) added=$((added + 1)) ;; esac
 		if [ "$a" = "$b" ]; then
 			same=$((same + 1))
 		elif ((shown++ < 8)); then
-			echo "config $i differs:"
+			echo "config $i$( ((i < count)) || echo " (directed)") differs:"
 			echo "  ours:   $a"
 			echo "  kernel: $b"
 			printf '  options (from kmod): %s\n' "$(<"$w/opts/$i")"
 			sed -n "/^=== $i rc/,/^===/p" "$w/report.log" | sed '$d; s/^/  ring: /'
 		fi
 	done
-	echo "# kernel differential (seed $seed, kernel $KVER): $count configurations tried, $same matching;" \
+	echo "# kernel differential (seed $seed, kernel $KVER): $total configurations tried" \
+		"($count generated, $((total - count)) directed), $same matching;" \
 		"host side $((t1 - t0)) s, guest $((t2 - t1)) s" >&3
-	echo "# the kernel refused $refused, added ids in $added, bound the probe device in $bound" >&3
-	[ "$same" -eq "$count" ]
+	echo "# the kernel refused $refused, added ids in $added, bound the endpoint in $bound" >&3
+	[ "$same" -eq "$total" ]
 	# not a vacuous agreement: every outcome was really seen
 	((count < 50)) || { ((refused > 5)) && ((added > 20)) && ((bound > 5)); }
 }

@@ -90,7 +90,7 @@ ids_of() { jq -r '.vfio_pci.ids | join(",")' <<<"$output"; }
 	with_conf "options vfio-pci ids=10de:2204,10de:1aef disable_vga=enable"
 	check_json "$root" # the guide's kernel is 6.8.12-4-pve
 	assert_level vfio.options fail
-	assert_says vfio.options message "'disable_vga=enable' (/etc/modprobe.d/vfio.conf:1) is not a boolean before Linux 6.16"
+	assert_says vfio.options message "'disable_vga=enable' (/etc/modprobe.d/vfio.conf:1) is not a boolean for this kernel (enable/disable need Linux 6.16"
 	[ "$(jq -r .vfio_pci.loads <<<"$output")" = false ]
 	printf '6.1.0-57-amd64\n' >"$root/proc/sys/kernel/osrelease"
 	printf '%s\n' "options vfio-pci ids=10de:2204,10de:1aef disable_idle_d3=disable" >"$root/etc/modprobe.d/vfio.conf"
@@ -229,4 +229,25 @@ ids_of() { jq -r '.vfio_pci.ids | join(",")' <<<"$output"; }
 	printf 'Package: kmod\nStatus: install ok installed\nVersion: 30+20221128-1\n\n' >"$root/var/lib/dpkg/status"
 	check_json "$root"
 	[ "$(ids_of)" = "10de:2204,10de:1aef" ]
+}
+
+# found by tests/kernel-differential.bats: the real vfio-pci logged "probe of
+# 0000:00:02.0 failed with error -22" for QEMU's pci-bridge its ids matched
+@test "vfio.ids: a PCI bridge the ids match is not claimed (vfio-pci's probe refuses a type 1 header): WARN naming it" {
+	with_conf "options vfio-pci ids=10de:2204,10de:1aef,8086:1901"
+	unbind
+	check_json "$root" --phase predict
+	[ "$(jq -r '.devices[] | select(.slot == "0000:00:01.0") | .claimed' <<<"$output")" = false ]
+	# the GPU's config space has the multi-function bit (0x80) in its header type: still type 0
+	[ "$(jq -r '.devices[] | select(.slot == "0000:01:00.0") | .claimed' <<<"$output")" = true ]
+	assert_level vfio.ids warn
+	assert_says vfio.ids message "match 0000:00:01.0 [8086:1901], a PCI bridge: vfio-pci refuses a bridge (\"probe of 0000:00:01.0 failed with error -22\")"
+	assert_says vfio.ids hint "remove its ID from /etc/modprobe.d/vfio.conf:1"
+	# without config space, the class says it: 0604 is a bridge
+	rm "$root/sys/bus/pci/devices/0000:00:01.0/config"
+	with_conf "options vfio-pci ids=8086:1901,10de:2204,10de:1aef"
+	unbind
+	check_json "$root" --phase predict
+	[ "$(jq -r '.devices[] | select(.slot == "0000:00:01.0") | .claimed' <<<"$output")" = false ]
+	assert_level vfio.ids warn
 }
