@@ -83,7 +83,13 @@ DIRECTED=(
 	"ids=0x1b36:0x0005" "ids= $PD" "ids=\"$PD, 1b36:0001\"" "ids=$PD -- ids=1234:5678"
 	"disable_vga=enable" "disable_vga=true" "disable_vga=of" "disable_vga=o" "nointxmask="
 	"nointxmask" "disable_denylist=1 ids=$PD" "ids=$PD ids=" "ids=1b36:5%" "ids=1b36:-5"
+	"-- ids=$PD"
 )
+# and with the endpoint's driver_override set (DRIVER|OPTIONS): the kernel
+# matches a device whose override names another driver with no ids, and
+# one whose override names vfio-pci with none
+OVERRIDES=("pci-stub|ids=$PD" "pci-stub|ids=ffffffff:ffffffff:ffffffff:ffffffff:00ff00:ffffff"
+	"vfio-pci|" "vfio-pci|ids=1234:5678" "vfio_pci|ids=$PD" "vfio-pci|disable_vga=ja")
 
 # what a tree shares with the guest: its kernel release (the kernel's
 # parse changed across releases: kstrtobool) and the probe devices in sysfs
@@ -155,6 +161,7 @@ make_initrd() {
 	done < <(modprobe -S "$KVER" --show-depends -a vfio_iommu_type1 vfio-pci | grep '^insmod ' | awk '!seen[$2]++')
 	printf '%s\n' "${PROBES[@]}" | awk '{ print $2 ":" $3 }' >"$r/kd/probe"
 	cp "$w"/opts/* "$r/kd/opts/"
+	[ ! -d "$w/override" ] || cp -r "$w/override" "$r/kd/"
 	(cd "$r" && find . | cpio -o -H newc --quiet) >"$w/initrd.img"
 }
 
@@ -221,6 +228,19 @@ kernel_claims() {
 		ours_claims "$root" >"$w/ours.$i"
 		i=$((i + 1))
 	done
+	mkdir -p "$w/override"
+	for p in "${OVERRIDES[@]}"; do
+		root="$w/c$i"
+		mkdir -p "$root/etc/modprobe.d" "$root/proc"
+		[ -z "${p#*|}" ] || printf 'options vfio-pci %s\n' "${p#*|}" >"$root/etc/modprobe.d/vfio.conf"
+		printf 'BOOT_IMAGE=/vmlinuz quiet\n' >"$root/proc/cmdline"
+		add_guest "$root"
+		printf '%s\n' "${p%%|*}" >"$root/sys/bus/pci/devices/${PROBES[0]%% *}/driver_override"
+		printf '%s\n' "${p%%|*}" >"$w/override/$i"
+		theirs "$root" >"$w/opts/$i"
+		ours_claims "$root" >"$w/ours.$i"
+		i=$((i + 1))
+	done
 	total="$i"
 	make_initrd "$w"
 	t1="$SECONDS"
@@ -255,7 +275,8 @@ kernel_claims() {
 		fi
 	done
 	echo "# kernel differential (seed $seed, kernel $KVER): $total configurations tried" \
-		"($count generated, $((total - count)) directed), $same matching;" \
+		"($count generated, $((total - count)) directed, ${#OVERRIDES[@]} of them with a driver_override)," \
+		"$same matching;" \
 		"host side $((t1 - t0)) s, guest $((t2 - t1)) s" >&3
 	echo "# the kernel refused $refused, added ids in $added, bound the endpoint in $bound" >&3
 	[ "$same" -eq "$total" ]

@@ -251,3 +251,28 @@ ids_of() { jq -r '.vfio_pci.ids | join(",")' <<<"$output"; }
 	[ "$(jq -r '.devices[] | select(.slot == "0000:00:01.0") | .claimed' <<<"$output")" = false ]
 	assert_level vfio.ids warn
 }
+
+# found by tests/kernel-differential.bats with the guest's driver_override set
+@test "driver_override: it binds only the driver of exactly that name, ids or not, and nothing when vfio-pci will not load" {
+	with_conf "options vfio-pci ids=10de:2204,10de:1aef"
+	unbind
+	local gpu="$root/sys/bus/pci/devices/0000:01:00.0"
+	claimed() { jq -r --arg s "$1" '.devices[] | select(.slot == $s) | .claimed' <<<"$output"; }
+	rm -f "$gpu/driver"
+	echo pci-stub >"$gpu/driver_override"
+	check_json "$root"
+	[ "$(claimed 0000:01:00.0)" = false ] # the ids match, the override names another driver
+	[ "$(claimed 0000:01:00.1)" = true ]
+	echo vfio_pci >"$gpu/driver_override" # modprobe's spelling is not the driver's name
+	check_json "$root"
+	[ "$(claimed 0000:01:00.0)" = false ]
+	echo vfio-pci >"$gpu/driver_override"
+	with_conf ""
+	unbind
+	check_json "$root"
+	[ "$(claimed 0000:01:00.0)" = true ] # no ids at all
+	with_conf "options vfio-pci disable_vga=ja"
+	unbind
+	check_json "$root"
+	[ "$(claimed 0000:01:00.0)" = false ] # vfio-pci never loads
+}
