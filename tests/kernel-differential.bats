@@ -10,13 +10,14 @@
 # kmod's insmod), then unloads it. The kernel's own parse is in its ring:
 # parse_args refusing the string fails the load, and vfio_pci_fill_ids logs
 # one "vfio_pci: add [...]" line per id it adds; a PCI device of no other
-# driver (QEMU's pci-testdev) shows the claim as a bind. Ours: `check
-# --root TREE --json` on the same tree, with that device in its sysfs and
-# the guest's kernel release:
-# .vfio_pci.loads, .vfio_pci.ids, the device's .claimed.
-# KERNEL_DIFF_COUNT sets how many configurations (CI: 150), KERNEL_DIFF_SEED
-# the seed; the generator is kmod-differential's with the kernel's hard
-# cases added (sscanf's fields, kstrtobool, quotes, '--', 1023 bytes).
+# driver (QEMU's pci-testdev, and a pci-bridge) shows the claim as a bind. Ours: `check
+# --root TREE --json` on the same tree, with the probe devices in its sysfs
+# and the guest's kernel release: .vfio_pci.loads, .vfio_pci.ids, the
+# devices' .claimed. KERNEL_DIFF_COUNT sets how many generated configurations
+# (CI: 150; 32 directed ones always follow), KERNEL_DIFF_SEED the seed,
+# KERNEL_DIFF_ROOT another root's kernel and modules (default this host's).
+# The generator is kmod-differential's with the kernel's hard cases added
+# (sscanf's fields, kstrtobool, quotes, '--', 1023 bytes).
 
 load test_helper/common
 load test_helper/kmodgen
@@ -31,12 +32,12 @@ PROBES=(
 )
 PROBE_VENDOR=1b36 PROBE_DEVICE=0005
 
-# the newest kernel in /boot whose module tree has vfio-pci
+# the newest kernel in $KROOT/boot whose module tree has vfio-pci
 kernel_release() {
 	local k r
-	for k in $(printf '%s\n' /boot/vmlinuz-* | sort -rV); do
-		r="${k#/boot/vmlinuz-}"
-		[ -r "$k" ] && compgen -G "/lib/modules/$r/kernel/drivers/vfio/pci/vfio-pci.ko*" >/dev/null &&
+	for k in $(printf '%s\n' "$KROOT"/boot/vmlinuz-* | sort -rV); do
+		r="${k##*/vmlinuz-}"
+		[ -r "$k" ] && compgen -G "$KROOT/lib/modules/$r/kernel/drivers/vfio/pci/vfio-pci.ko*" >/dev/null &&
 			printf '%s\n' "$r" && return 0
 	done
 	return 1
@@ -48,8 +49,12 @@ setup() {
 	for f in modprobe qemu-system-x86_64 cpio busybox timeout jq; do
 		command -v "$f" >/dev/null || skip "$f missing (tests/boot/setup installs what the boots need)"
 	done
-	KVER="$(kernel_release)" || skip "no kernel in /boot with vfio-pci modules (tests/boot/setup installs one)"
-	export KVER
+	# KERNEL_DIFF_ROOT: another Debian root's kernel and modules (e.g. the Debian 13 root
+	# tests/boot/run --debian 13 builds, tests/boot/tmp/debian13/root); default this host's
+	KROOT="${KERNEL_DIFF_ROOT:-}"
+	KVER="$(kernel_release)" || skip "no kernel in ${KROOT:-}/boot with vfio-pci modules (tests/boot/setup installs one)"
+	[ -z "$KROOT" ] || export KMOD_ROOT="$KROOT"
+	export KVER KROOT
 }
 
 # the kernel's hard cases, appended to the generator's (PD: the probe device)
@@ -158,7 +163,8 @@ make_initrd() {
 		*/vfio-pci.ko*) cp "$m" "$r/kd/vfio-pci.ko" ;;
 		*) printf '%s\n' "${m##*/}" >>"$r/kd/deps" ;;
 		esac
-	done < <(modprobe -S "$KVER" --show-depends -a vfio_iommu_type1 vfio-pci | grep '^insmod ' | awk '!seen[$2]++')
+	done < <(modprobe ${KROOT:+-d "$KROOT"} -S "$KVER" --show-depends -a vfio_iommu_type1 vfio-pci |
+		grep '^insmod ' | awk '!seen[$2]++')
 	printf '%s\n' "${PROBES[@]}" | awk '{ print $2 ":" $3 }' >"$r/kd/probe"
 	cp "$w"/opts/* "$r/kd/opts/"
 	[ ! -d "$w/override" ] || cp -r "$w/override" "$r/kd/"
@@ -174,7 +180,7 @@ boot_guest() {
 		-nographic -no-reboot -monitor none -nic none -vga none \
 		-device intel-iommu,intremap=on,caching-mode=on "${devs[@]}" \
 		-serial "file:$w/console.log" -serial "file:$w/report.log" \
-		-kernel "/boot/vmlinuz-$KVER" -initrd "$w/initrd.img" \
+		-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$w/initrd.img" \
 		-append "console=ttyS0 loglevel=3 printk.time=0 panic=1 no_timer_check intel_iommu=on" \
 		</dev/null >"$w/qemu.log" 2>&1
 }

@@ -9,7 +9,8 @@
 # against our reading of it). Seed with RANDOM=N; callers may append to the
 # arrays before generating, which changes their sequence only.
 
-# the kernel release whose module tree has vfio-pci, for modprobe -S
+# the kernel release whose module tree has vfio-pci, for modprobe -S (and
+# KMOD_ROOT, when set, the root whose /lib/modules holds it: modprobe -d)
 kmod_kernel() {
 	local ko
 	for ko in /lib/modules/*/kernel/drivers/vfio/pci/vfio-pci.ko*; do
@@ -107,7 +108,7 @@ theirs() {
 	for d in $DIRS; do args+=(-C "$root/$d"); done
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	line="$(unshare -m sh -c 'mount --bind "$1/proc/cmdline" /proc/cmdline && shift && exec "$@"' \
-		sh "$root" modprobe -S "$KVER" --show-depends "${args[@]}" vfio-pci 2>/dev/null |
+		sh "$root" modprobe ${KMOD_ROOT:+-d "$KMOD_ROOT"} -S "$KVER" --show-depends "${args[@]}" vfio-pci 2>/dev/null |
 		grep '/vfio-pci\.ko' | tail -n 1)"
 	line="${line#insmod * }"
 	# modprobe prints the options and a space (for options given on its own command line)
