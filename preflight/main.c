@@ -50,6 +50,7 @@ struct options {
 
 static void usage(int fd);
 
+#ifndef VFP_BOOT_ONLY
 static int parse_backend(const char *s, const struct pci_backend **b)
 {
 	if (!strcmp(s, "sysfs")) {
@@ -64,6 +65,7 @@ static int parse_backend(const char *s, const struct pci_backend **b)
 #endif
 	return -EINVAL;
 }
+#endif
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -82,7 +84,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 	for (; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(a, "--json")) {
+		if (!strcmp(a, "--root") && val) {
+			o->root = val;
+			i++;
+		} else if (!strcmp(a, "--state-dir") && val) {
+			o->state_dir = val + strspn(val, "/");
+			i++;
+		} else if (!strcmp(a, "--rootmnt") && val && o->phase == PHASE_UPGRADE) {
+			o->rootmnt = val;
+			i++;
+#ifndef VFP_BOOT_ONLY /* the admin's options: the boot scripts pass none of them */
+		} else if (!strcmp(a, "--json")) {
 			o->json = true;
 		} else if (!strcmp(a, "--kmsg")) {
 			o->kmsg = true;
@@ -95,18 +107,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->all = true;
 		} else if (!strcmp(a, "--no-color")) {
 			o->no_color = true;
-		} else if (!strcmp(a, "--root") && val) {
-			o->root = val;
-			i++;
-		} else if (!strcmp(a, "--state-dir") && val) {
-			o->state_dir = val + strspn(val, "/");
-			i++;
 		} else if (!strcmp(a, "--phase") && val && !strcmp(o->command, "check")) {
 			if (phase_parse(val, &o->phase) < 0 || o->phase == PHASE_UPGRADE)
 				return -EINVAL;
-			i++;
-		} else if (!strcmp(a, "--rootmnt") && val && o->phase == PHASE_UPGRADE) {
-			o->rootmnt = val;
 			i++;
 		} else if (!strcmp(a, "--backend") && val) {
 			backend_given = true;
@@ -115,6 +118,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -EINVAL;
 			}
 			i++;
+#endif
 		} else {
 			err_printf("vfio-preflight: unknown or incomplete option '%s'\n", a);
 			return -EINVAL;
@@ -465,7 +469,11 @@ static int run(const struct options *o, const struct root *r)
 	struct kmsg k;
 	struct config cfg = { .problems = 0 }; /* boot predict: the validated configuration */
 	struct root rootmnt = { .fd = -1 };
+#ifdef VFP_BOOT_ONLY
+	const bool boot = true; /* the cut's only command that reports */
+#else
 	bool boot = !strcmp(o->command, "boot");
+#endif
 	struct atomic_dir state = { .fd = -1 }; /* boot: the state directory, opened once */
 	char rebound_buf[512];
 	int state_err = -ENOENT, err;
