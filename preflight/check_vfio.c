@@ -287,22 +287,27 @@ void check_vfio_ids(const struct host *h, struct check_result *r)
  */
 static const char *initcall_words(const struct host *h, const char *asked, char *buf, size_t cap)
 {
-	const char *fn = initcall_fn(&h->initcalls, asked);
 	const char *mod = asked;
+
+#ifndef VFP_BOOT_ONLY /* the boot cut reads no kallsyms (analyze.c) and runs no check */
+	const char *fn = initcall_fn(&h->initcalls, asked);
 
 	for (size_t i = 0; i < h->initcalls.n; i++)
 		if (!strcmp(h->initcalls.v[i].asked, asked))
 			mod = h->initcalls.v[i].module;
 	if (fn)
 		str_fmt(buf, cap, "initcall_blacklist=%s (%s, from /proc/kallsyms)", fn, mod);
-	else if (h->phase != PHASE_CHECK)
-		str_fmt(buf, cap,
-			"initcall_blacklist= with %s's init function ('vfio-preflight check' names it)",
-			mod);
-	else
+	else if (h->phase == PHASE_CHECK)
 		str_fmt(buf, cap,
 			"initcall_blacklist=FN of %s's __initcall__kmod_%s__N_N_FN6 in /proc/kallsyms",
 			mod, mod);
+	if (fn || h->phase == PHASE_CHECK)
+		return buf;
+#else
+	(void)h;
+#endif
+	str_fmt(buf, cap,
+		"initcall_blacklist= with %s's init function ('vfio-preflight check' names it)", mod);
 	return buf;
 }
 
@@ -321,41 +326,47 @@ static const char *rebind_off_where(const struct host *h, char *buf, size_t cap)
 	"vfio-pci cannot take a device while the IOMMU is off (see iommu.kernel): turn it on " \
 	"first, then reboot"
 
+/* pieces the built-in driver fixes share, one copy each in the binary (passed as %s) */
+static const char builtin_before[] = ", before any initramfs script",
+		  builtin_no_stop[] = "; no softdep or blacklist stops it",
+		  no_rebind_cases[] = "(rescue boot, vfio-pci blacklisted or missing)";
+
+/* "; or initcall_blacklist=... if no host device needs it", the last resort of a fix */
+static const char *or_initcall(const struct host *h, const char *drv, char *buf, size_t cap)
+{
+	char ic[160];
+
+	str_fmt(buf, cap, "; or %s if no host device needs it",
+		initcall_words(h, drv, ic, sizeof(ic)));
+	return buf;
+}
+
 /* the fix for a claimed function a built-in driver still holds after init-top */
 static void builtin_hint(const struct host *h, const struct pci_func *d, struct check_result *r)
 {
-	char where[64], ic[160];
+	char where[64], last[200], tail[CHECK_HINT_LEN];
 
 	if (h->fell_back) /* the fallback needs the devices where the kernel put them */
-		result_hint(
-			r,
-			"%s is built in: it binds at kernel init, before any initramfs script. This boot "
-			"fell back (see dmesg | grep 'vfio-preflight: fallback'), so init-top did not "
-			"rebind %s; a boot that does not fall back moves it to vfio-pci",
-			d->driver, d->slot);
+		str_fmt(tail, sizeof(tail),
+			"%s. This boot fell back (see dmesg | grep 'vfio-preflight: fallback'), so "
+			"init-top did not rebind %s; a boot that does not fall back moves it to vfio-pci",
+			builtin_before, d->slot);
 	else if (d->rebind) /* it should have moved: the rebind failed or is not in the image */
-		result_hint(
-			r,
-			"%s is built in: it binds at kernel init, before any initramfs script; no softdep "
-			"or blacklist stops it. init-top's rebind (REBIND_BUILTIN=yes) did not move %s: "
-			"see dmesg | grep 'vfio-preflight: rebind'; an image built before it lacks it: "
-			"run update-initramfs -u -k all",
-			d->driver, d->slot);
+		str_fmt(tail, sizeof(tail),
+			"%s%s. init-top's rebind (REBIND_BUILTIN=yes) did not move %s: see dmesg | "
+			"grep 'vfio-preflight: rebind'; an image built before it lacks it: run "
+			"update-initramfs -u -k all",
+			builtin_before, builtin_no_stop, d->slot);
 	else if (h->rebind_off)
-		result_hint(
-			r,
-			"%s is built in: it binds at kernel init; no softdep or blacklist stops it. Remove "
-			"REBIND_BUILTIN=\"no\" (%s) so init-top moves %s to vfio-pci (driver_override, "
-			"%s/unbind), then update-initramfs -u -k all; or %s if no host device needs it",
-			d->driver, rebind_off_where(h, where, sizeof(where)), d->slot, d->driver,
-			initcall_words(h, d->driver, ic, sizeof(ic)));
+		str_fmt(tail, sizeof(tail),
+			"%s. Remove REBIND_BUILTIN=\"no\" (%s) so init-top moves %s to vfio-pci "
+			"(driver_override, %s/unbind), then update-initramfs -u -k all%s",
+			builtin_no_stop, rebind_off_where(h, where, sizeof(where)), d->slot, d->driver,
+			or_initcall(h, d->driver, last, sizeof(last)));
 	else /* rescue boot, vfio-pci blacklisted or missing: nothing can take it */
-		result_hint(
-			r,
-			"%s is built in: it binds at kernel init; no softdep or blacklist stops it, and "
-			"init-top's rebind does not run on this boot (rescue boot, vfio-pci blacklisted or "
-			"missing); or %s if no host device needs it",
-			d->driver, initcall_words(h, d->driver, ic, sizeof(ic)));
+		str_fmt(tail, sizeof(tail), "%s, and init-top's rebind does not run on this boot %s%s",
+			builtin_no_stop, no_rebind_cases, or_initcall(h, d->driver, last, sizeof(last)));
+	result_hint(r, "%s is built in: it binds at kernel init%s", d->driver, tail);
 }
 
 void check_vfio_binding(const struct host *h, struct check_result *r)
