@@ -243,12 +243,7 @@ static void find_initcalls(struct host *h)
 	bool display = false;
 
 	l->status = -ENODATA;
-#ifdef VFP_BOOT_ONLY /* the boot cut's check never runs on a host: no kallsyms code in it */
-	(void)gpu;
-	(void)display;
-	return;
-#endif
-	if (h->phase != PHASE_CHECK)
+	if (!phase_is_check(h->phase))
 		return;
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct pci_func *d = &h->pci.v[i];

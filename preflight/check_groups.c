@@ -98,7 +98,7 @@ bool dev_blocks_group(const struct host *h, const struct pci_func *d)
 		return false;
 	if (!driver_allowed_in_group(d->driver))
 		return true;
-	return !d->driver[0] && h->phase != PHASE_CHECK && dev_later_driver(h, d);
+	return !d->driver[0] && !phase_is_check(h->phase) && dev_later_driver(h, d);
 }
 
 static bool group_has_claim(const struct host *h, size_t start, size_t end)

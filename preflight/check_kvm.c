@@ -34,7 +34,7 @@ void check_kvm_available(const struct host *h, struct check_result *r)
 		result_hint(r, "enable %s in the firmware setup, then reboot", virt_switch(h));
 		return;
 	}
-	if (h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY) {
+	if (!phase_is_check(h->phase)) { /* predict, verify: in the initramfs */
 		result_set(r, LEVEL_NOTE,
 			   "the CPU has %s; %s and /dev/kvm come after the switch to the real root",
 			   flag, module_names[mod]);

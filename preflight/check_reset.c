@@ -77,11 +77,11 @@ static bool vendor_reset_ordered(const struct host *h)
 static bool judge_vendor_reset(const struct host *h, const struct pci_func *d, const char *family,
 			       struct check_result *r)
 {
-	bool initramfs = h->phase == PHASE_PREDICT || h->phase == PHASE_VERIFY;
+	bool initramfs = !phase_is_check(h->phase); /* predict, verify */
 	bool no_module = h->mod[M_VENDOR_RESET] == MOD_MISSING;
 	bool no_order = h->mod[M_VFIO_PCI] != MOD_BUILTIN && !vendor_reset_ordered(h);
 	/* udev sets it after the switch to the real root: judged on the running host only */
-	bool no_method = h->phase == PHASE_CHECK && kver_at_least(h->kernel_release, 5, 15) != 0 &&
+	bool no_method = phase_is_check(h->phase) && kver_at_least(h->kernel_release, 5, 15) != 0 &&
 			 d->has_reset_method && !uses_device_specific(d);
 	char label[48], id[8] = "";
 
