@@ -27,6 +27,17 @@
 
 enum action { NEXT, CLEAR, STATUS };
 
+/*
+ * --loader, --grubenv, --esp: an admin's way to name what auto-detection
+ * finds. The boot scripts name none (--auto), so the initramfs' cut
+ * (VFP_BOOT_ONLY) takes none and always finds the loader and its files.
+ */
+#ifdef VFP_BOOT_ONLY
+#define NAMED_PATHS 0
+#else
+#define NAMED_PATHS 1
+#endif
+
 #define ONESHOT	    "LoaderEntryOneShot-" EFI_LOADER_GUID
 #define REASON_VAR  "VfioPreflightReason-" EFI_VFP_GUID
 #define GRUB_REASON "vfio_preflight_reason"
@@ -153,7 +164,7 @@ static int sdboot_find(struct rescue *s, int efd)
 		if (plus || (plus = strstr(pref, ".conf")))
 			str_fmt(plus, sizeof(pref) - (size_t)(plus - pref), SUFFIX);
 	}
-	if (s->esp)
+	if (NAMED_PATHS && s->esp)
 		len = list_dir(&s->r, s->esp, list, sizeof(list));
 	else if ((len = efivar_get(efd, "LoaderEntries-" EFI_LOADER_GUID, list, sizeof(list))) <= 0)
 		for (size_t i = 0; i < ARRAY_SIZE(dirs) && len <= 0; i++)
@@ -442,7 +453,7 @@ static int grub(struct rescue *s)
 	int n;
 
 	str_fmt(s->want, sizeof(s->want), "vfio-preflight-rescue-%s", s->kver);
-	if (s->grubenv || s->esp) {
+	if (NAMED_PATHS && (s->grubenv || s->esp)) {
 		/* inside the root, whatever the slashes: --grubenv /boot/grub/grubenv is
 		 * ROOT/boot/... */
 		n = s->grubenv
@@ -481,7 +492,11 @@ static int rescue_usage(void)
 {
 	err_printf(
 		"usage: vfio-preflight rescue --next-boot|--clear|--status [--auto] [--root DIR]\n"
+#ifdef VFP_BOOT_ONLY
+		"         [--reason TEXT]\n");
+#else
 		"         [--loader auto|grub|systemd-boot] [--grubenv PATH] [--esp DIR] [--reason TEXT]\n");
+#endif
 	return EXIT_USAGE;
 }
 
@@ -505,10 +520,11 @@ static int parse(struct rescue *s, int argc, char **argv, const char **root)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char **opt = !strcmp(a, "--root")	     ? root
+				   : !strcmp(a, "--reason")  ? &s->reason
+				   : !NAMED_PATHS	     ? NULL
 				   : !strcmp(a, "--loader")  ? &s->loader
 				   : !strcmp(a, "--grubenv") ? &s->grubenv
 				   : !strcmp(a, "--esp")     ? &s->esp
-				   : !strcmp(a, "--reason")  ? &s->reason
 							     : NULL;
 
 		if (opt && v) {
@@ -523,7 +539,7 @@ static int parse(struct rescue *s, int argc, char **argv, const char **root)
 			return -EINVAL;
 		}
 	}
-	if (actions != 1 || (strcmp(s->loader, "auto") && strcmp(s->loader, "grub") &&
+	if (actions != 1 || (NAMED_PATHS && strcmp(s->loader, "auto") && strcmp(s->loader, "grub") &&
 			     strcmp(s->loader, "systemd-boot")))
 		return -EINVAL;
 	return 0;
@@ -552,13 +568,13 @@ int rescue_main(int argc, char **argv)
 	efd = efivar_open_dir(&s.r);
 	sd = efd >= 0 && efivar_get(efd, "LoaderInfo-" EFI_LOADER_GUID, info, sizeof(info)) >= 0 &&
 	     !str_starts(info, "GRUB");
-	if (!strcmp(s.loader, "systemd-boot") && !sd)
+	if (NAMED_PATHS && !strcmp(s.loader, "systemd-boot") && !sd)
 		rc = say(
 			EXIT_FAILED,
 			"systemd-boot did not start this boot (no LoaderInfo in %s/sys/firmware/efi/efivars): "
 			"its one-shot would be ignored",
 			root);
-	else if (sd && strcmp(s.loader, "grub")) {
+	else if (sd && (!NAMED_PATHS || strcmp(s.loader, "grub"))) {
 		/* two writers (the boot's fallback, an admin) take turns over the variables */
 		if (s.action != STATUS)
 			flock(efd, LOCK_EX);
