@@ -191,10 +191,12 @@ static void json_devices(struct out *o, const struct host *h)
 		else
 			PUT(p, ",\"claimed\":false");
 		dev_end(o, p);
+#ifdef HAVE_LIBPCI
 		if (d->name) { /* libpci backend only; any length */
 			LIT(o, ",\"name\":");
 			json_str(o, d->name);
 		}
+#endif
 		out_char(o, '}');
 	}
 	out_char(o, ']');

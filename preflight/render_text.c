@@ -32,8 +32,10 @@ static void text_devices(struct out *out, const struct host *h)
 			   d->vendor, d->device, pci_class_name(d), group,
 			   d->driver[0] ? d->driver : "-", host_claims(d) ? "-> vfio-pci" : "host",
 			   d->boot_vga == 1 ? " (boot display)" : "");
+#ifdef HAVE_LIBPCI
 		if (d->name)
 			out_printf(out, "      %s\n", d->name);
+#endif
 	}
 }
 
