@@ -145,10 +145,12 @@ static void claim_devices(struct host *h)
 				d->claim = CLAIM_IDS;
 		}
 		/* pci_match_device(): a driver_override binds the driver of exactly that name,
-		 * ids or not, and no other ("vfio_pci" is not "vfio-pci"); none if it never loads */
+		 * ids or not, and no other ("vfio_pci" is not "vfio-pci"); none if it never loads
+		 */
 		if (d->override[0])
-			d->claim = !strcmp(d->override, "vfio-pci") && !h->vfio.refused ? CLAIM_OVERRIDE
-											   : CLAIM_NONE;
+			d->claim = !strcmp(d->override, "vfio-pci") && !h->vfio.refused
+					   ? CLAIM_OVERRIDE
+					   : CLAIM_NONE;
 		/* vfio_pci_core_register_device() takes only normal (type 0) headers: a bridge
 		 * the ids match gets "probe ... failed with error -22" and stays unbound */
 		d->vfio_refuses = d->claim != CLAIM_NONE && pci_header_type(h->root, d) != 0;

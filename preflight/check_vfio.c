@@ -307,7 +307,8 @@ static const char *initcall_words(const struct host *h, const char *asked, char 
 	(void)h;
 #endif
 	str_fmt(buf, cap,
-		"initcall_blacklist= with %s's init function ('vfio-preflight check' names it)", mod);
+		"initcall_blacklist= with %s's init function ('vfio-preflight check' names it)",
+		mod);
 	return buf;
 }
 
@@ -361,11 +362,12 @@ static void builtin_hint(const struct host *h, const struct pci_func *d, struct 
 		str_fmt(tail, sizeof(tail),
 			"%s. Remove REBIND_BUILTIN=\"no\" (%s) so init-top moves %s to vfio-pci "
 			"(driver_override, %s/unbind), then update-initramfs -u -k all%s",
-			builtin_no_stop, rebind_off_where(h, where, sizeof(where)), d->slot, d->driver,
-			or_initcall(h, d->driver, last, sizeof(last)));
+			builtin_no_stop, rebind_off_where(h, where, sizeof(where)), d->slot,
+			d->driver, or_initcall(h, d->driver, last, sizeof(last)));
 	else /* rescue boot, vfio-pci blacklisted or missing: nothing can take it */
-		str_fmt(tail, sizeof(tail), "%s, and init-top's rebind does not run on this boot %s%s",
-			builtin_no_stop, no_rebind_cases, or_initcall(h, d->driver, last, sizeof(last)));
+		str_fmt(tail, sizeof(tail),
+			"%s, and init-top's rebind does not run on this boot %s%s", builtin_no_stop,
+			no_rebind_cases, or_initcall(h, d->driver, last, sizeof(last)));
 	result_hint(r, "%s is built in: it binds at kernel init%s", d->driver, tail);
 }
 

@@ -499,8 +499,10 @@ static int run(const struct options *o, const struct root *r)
 		config_read_quiet(&cfg, r); /* predict logged its problems */
 	hopt.rebind_off = !config_rebind_builtin(&cfg);
 	hopt.rebind_off_line = cfg.line[CONFIG_REBIND_BUILTIN];
-	hopt.fell_back = fell_back(o, r);
-	hopt.rebound = rebound(o, r, rebound_buf, sizeof(rebound_buf));
+	if (o->phase != PHASE_PREDICT) { /* predict is first: neither has happened yet */
+		hopt.fell_back = fell_back(o, r);
+		hopt.rebound = rebound(o, r, rebound_buf, sizeof(rebound_buf));
+	}
 	err = host_load(h, r, &hopt);
 	if (!err)
 		err = report_run(h, &rep);

@@ -102,8 +102,9 @@ const char *dev_label(const struct pci_func *d, char *buf, size_t cap);
 void pci_read_boot_vga(const struct root *r, struct pci_func *d);
 void pci_read_reset_method(const struct root *r, struct pci_func *d);
 void pci_read_override(const struct root *r, struct pci_func *d);
-/* The header type (config byte 0x0e, without the multi-function bit); from
- * the class when config cannot be read: 1 for a PCI bridge, else 0 (normal). */
+/* The header type (config byte 0x0e, without the multi-function bit) of a
+ * bridge-class function, else 0 (normal); from the class when config cannot
+ * be read: 1 for a PCI bridge. */
 unsigned pci_header_type(const struct root *r, const struct pci_func *d);
 /*
  * Parse a sysfs uevent buffer (n bytes, or up to a NUL) into d in one

@@ -353,6 +353,10 @@ unsigned pci_header_type(const struct root *r, const struct pci_func *d)
 {
 	unsigned char cfg[16];
 
+	/* header types 1 and 2 are the PCI-to-PCI and CardBus bridges' (base class
+	 * 0x06): any other function's header is the normal one, no read needed */
+	if (pci_base_class(d) != 0x06)
+		return 0;
 	if (read_dev_attr(r, d, "config", (char *)cfg, sizeof(cfg)) >= 15)
 		return cfg[14] & 0x7f;
 	return pci_is_bridge(d);

@@ -539,8 +539,8 @@ static int parse(struct rescue *s, int argc, char **argv, const char **root)
 			return -EINVAL;
 		}
 	}
-	if (actions != 1 || (NAMED_PATHS && strcmp(s->loader, "auto") && strcmp(s->loader, "grub") &&
-			     strcmp(s->loader, "systemd-boot")))
+	if (actions != 1 || (NAMED_PATHS && strcmp(s->loader, "auto") &&
+			     strcmp(s->loader, "grub") && strcmp(s->loader, "systemd-boot")))
 		return -EINVAL;
 	return 0;
 }
