@@ -107,9 +107,9 @@ void result_hint_rebuild(struct check_result *r, const char *fmt, ...)
  */
 const char *host_cmdline_file_hint(const struct host *h)
 {
-	if (h->proxmox_boot_tool)
+	if (h->cmdline_from == CMDLINE_KERNEL)
 		return "/etc/kernel/cmdline, then run proxmox-boot-tool refresh";
-	if (h->kernel_cmdline_file)
+	if (h->cmdline_from == CMDLINE_KERNEL_INSTALL)
 		return "/etc/kernel/cmdline, then run update-initramfs -u -k all (systemd-boot's hook "
 		       "rewrites the boot entries)";
 	return "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then run update-grub";

@@ -171,9 +171,9 @@ static void load_iommu(struct host *h)
 				"/sys/module/vfio_iommu_type1/parameters");
 		h->allow_unsafe = true;
 	}
-	h->kernel_cmdline_file = root_exists(h->root, "etc/kernel/cmdline");
-	h->proxmox_boot_tool =
-		h->kernel_cmdline_file && root_exists(h->root, "etc/kernel/proxmox-boot-uuids");
+	h->cmdline_from = root_exists(h->root, "etc/kernel/cmdline")
+				  ? kernel_cmdline_source(h->root)
+				  : CMDLINE_GRUB;
 }
 
 /* "kernel/drivers/vfio/pci/vfio-pci.ko.xz: ..." -> "vfio_pci" */

@@ -122,9 +122,8 @@ struct host {
 	enum tristate intremap; /* from /proc/interrupts */
 	bool allow_unsafe;
 	char allow_unsafe_where[128];
-	/* where the kernel command line is kept: see host_cmdline_file_hint */
-	bool kernel_cmdline_file; /* /etc/kernel/cmdline exists */
-	bool proxmox_boot_tool;	  /* /etc/kernel/proxmox-boot-uuids exists too */
+	/* where the kernel command line is kept (GRUB's without /etc/kernel/cmdline) */
+	enum cmdline_source cmdline_from;
 
 	/* modules */
 	enum modstate mod[M_COUNT];

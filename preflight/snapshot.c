@@ -109,6 +109,12 @@ const char *cmdline_source_refresh(enum cmdline_source s)
 	return cmdline_sources[s].refresh;
 }
 
+enum cmdline_source kernel_cmdline_source(const struct root *r)
+{
+	return root_exists(r, "etc/kernel/proxmox-boot-uuids") ? CMDLINE_KERNEL
+							       : CMDLINE_KERNEL_INSTALL;
+}
+
 enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out)
 {
 	char linux_[2048] = "", deflt[2048] = "";
@@ -119,8 +125,7 @@ enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out)
 
 	if (root_read(r, "etc/kernel/cmdline", linux_, sizeof(linux_)) >= 0) {
 		sb_add(out, str_trim(linux_));
-		return root_exists(r, "etc/kernel/proxmox-boot-uuids") ? CMDLINE_KERNEL
-								       : CMDLINE_KERNEL_INSTALL;
+		return kernel_cmdline_source(r);
 	}
 	if (!root_exists(r, "etc/default/grub"))
 		return CMDLINE_UNCONFIGURED;

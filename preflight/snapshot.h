@@ -38,6 +38,8 @@ const char *cmdline_source_refresh(enum cmdline_source s); /* "update-grub", NUL
 
 /* The command line the boot loader is configured to pass, and where it is. */
 enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out);
+/* which tool reads an existing /etc/kernel/cmdline: CMDLINE_KERNEL or _KERNEL_INSTALL */
+enum cmdline_source kernel_cmdline_source(const struct root *r);
 
 /* The passthrough parameters of a command line, sorted, space-separated. */
 void passthrough_params(const char *cmdline, struct strbuf *out);
