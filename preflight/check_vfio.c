@@ -65,8 +65,7 @@ void check_vfio_modules(const struct host *h, struct check_result *r)
 			   h->kernel_release[0] ? h->kernel_release : "(unknown)", missing, states);
 		result_hint_rebuild(
 			r,
-			"use a kernel built with CONFIG_VFIO_PCI (Debian and Proxmox kernels are), "
-			"and run update-initramfs -u -k all");
+			"use a kernel built with CONFIG_VFIO_PCI (Debian and Proxmox kernels are)");
 		return;
 	}
 	if (unloaded[0] && h->phase != PHASE_PREDICT) {

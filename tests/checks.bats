@@ -168,6 +168,9 @@ set_cmdline() { printf '%s\n' "$2" >"$1/proc/cmdline"; }
 	check_json "$root"
 	assert_level vfio.modules fail
 	assert_says vfio.modules message "missing"
+	# the rebuild step once (it was said twice: the text carried it and the
+	# step appended to every fix that needs a new image)
+	[ "$(hint_of vfio.modules)" = "use a kernel built with CONFIG_VFIO_PCI (Debian and Proxmox kernels are), then run update-initramfs -u -k all" ]
 }
 
 @test "vfio.modules: PASS in the predict phase when the modules are in the image but not loaded" {
@@ -531,4 +534,24 @@ navi_aliases() {
 	check_json "$root"
 	assert_level vfio.host-drivers warn
 	assert_says vfio.host-drivers message "radeon (nothing orders it after vfio-pci) may take 0000:0c:00.0"
+}
+
+# --- every fix ----------------------------------------------------------------
+
+@test "no fix on any fixture host, in any phase, asks for the same step twice" {
+	local name phase hints
+	for name in $(ls "$FIXTURES"); do
+		for phase in check predict verify; do
+			run "$VFP" check --root "$(host "$name")" --json --phase "$phase"
+			hints="$(jq -r '.checks[].hint // empty' <<<"$output")"
+			[ -n "$output" ] || { echo "$name/$phase: no JSON"; return 1; }
+			# the steps of a fix are joined by ", then " / "; then "
+			if awk '{ n = split($0, s, /[,;] then /); for (i = 1; i <= n; i++) if (seen[s[i]]++) exit 1; delete seen }' <<<"$hints"; then
+				continue
+			fi
+			echo "$name/$phase: a fix repeats a step:"
+			echo "$hints"
+			return 1
+		done
+	done
 }
