@@ -150,14 +150,14 @@ static void on_scope(void *arg, const struct dmar_scope *s)
  */
 #define DMAR_READ_MAX (64 * 1024)
 
-void rmrr_load(const struct root *r, struct rmrr_list *out)
+void rmrr_load(const struct root *r, int fd, struct rmrr_list *out)
 {
 	uint8_t buf[DMAR_READ_MAX];
 	struct resolve_ctx c = { r, out };
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	n = root_read(r, "sys/firmware/acpi/tables/DMAR", (char *)buf, DMAR_READ_MAX);
+	n = root_read_fd(fd, (char *)buf, DMAR_READ_MAX);
 	if (n < 0) {
 		out->status = n;
 	} else {

@@ -51,10 +51,11 @@ struct rmrr_list {
 };
 
 /*
- * Read sys/firmware/acpi/tables/DMAR and resolve each RMRR endpoint's
+ * Read the DMAR table from fd (sys/firmware/acpi/tables/DMAR opened under
+ * r; closed here) and resolve each RMRR endpoint's
  * path to a slot, through the bridges' secondary_bus_number files under
  * sys/bus/pci/devices, as the kernel walks it (dmar_find_matched_scope).
  */
-void rmrr_load(const struct root *r, struct rmrr_list *out);
+void rmrr_load(const struct root *r, int fd, struct rmrr_list *out);
 
 #endif

@@ -11,9 +11,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 /* as on the command line, in state file names, JSON, env and kmsg */
 static const char *const phase_names[] = {
@@ -128,7 +130,10 @@ static void load_iommu(struct host *h)
 	const struct mod_directive *md;
 	int ir;
 
-	h->has_dmar = root_exists(h->root, "sys/firmware/acpi/tables/DMAR");
+	/* kept open for the RMRRs (load_platform): the table is opened once */
+	h->dmar_fd = root_openat(h->root, "sys/firmware/acpi/tables/DMAR",
+				 O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	h->has_dmar = h->dmar_fd >= 0;
 	h->has_ivrs = root_exists(h->root, "sys/firmware/acpi/tables/IVRS");
 	/* either table says the directory is there: probe it only without both */
 	h->acpi = h->has_dmar || h->has_ivrs || root_exists(h->root, "sys/firmware/acpi/tables")
@@ -453,10 +458,11 @@ static int load_platform(struct host *h)
 	if (!h->n_claimed)
 		return 0;
 	iomem_load(h->root, &h->fbs);
-	if (h->has_dmar)
-		rmrr_load(h->root, &h->rmrr);
+	if (h->dmar_fd >= 0)
+		rmrr_load(h->root, h->dmar_fd, &h->rmrr);
 	else
 		h->rmrr.status = -ENOENT;
+	h->dmar_fd = -1; /* rmrr_load closed it */
 	return bars_load(h->root, &h->pci, claimed, &h->bars);
 }
 
@@ -465,6 +471,7 @@ int host_load(struct host *h, const struct root *r, const struct host_options *o
 	int err;
 
 	memset(h, 0, sizeof(*h));
+	h->dmar_fd = -1;
 	h->root = r;
 	h->phase = opt->phase;
 	h->backend = opt->backend->name;
@@ -493,17 +500,21 @@ int host_load(struct host *h, const struct root *r, const struct host_options *o
 	}
 	load_ids(h);
 	load_iommu(h);
-	if ((err = opt->backend->scan(r, &h->pci, &h->diag)) < 0)
+	if ((err = opt->backend->scan(r, &h->pci, &h->diag)) < 0 ||
+	    (err = pci_list_sort(&h->pci)) < 0 || (err = host_analyze(h)) < 0) {
+		if (h->dmar_fd >= 0) /* load_platform's, never reached */
+			close(h->dmar_fd);
+		h->dmar_fd = -1;
 		return err;
-	if ((err = pci_list_sort(&h->pci)) < 0)
-		return err;
-	if ((err = host_analyze(h)) < 0)
-		return err;
+	}
 	return load_platform(h);
 }
 
 void host_free(struct host *h)
 {
+	if (h->dmar_fd >= 0)
+		close(h->dmar_fd);
+	h->dmar_fd = -1;
 	cmdline_free(&h->cmdline);
 	free(h->cmdline_raw);
 	h->cmdline_raw = NULL;

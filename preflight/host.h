@@ -116,6 +116,7 @@ struct host {
 	/* IOMMU */
 	enum tristate acpi; /* ACPI tables visible at all */
 	bool has_dmar, has_ivrs;
+	int dmar_fd; /* the DMAR table, open from load_iommu until the RMRRs are read, else -1 */
 	unsigned n_groups;	/* entries of /sys/kernel/iommu_groups */
 	unsigned n_iommu_units; /* entries of /sys/class/iommu */
 	char domain_type[16];	/* of a passthrough group, else of group 0 */

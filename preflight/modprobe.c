@@ -78,6 +78,7 @@ static const char *const *conf_dirs_for(long v)
 struct conf_file {
 	char name[128]; /* basename */
 	char path[192]; /* relative to the root */
+	bool regular;	/* listed as DT_REG, not a link (to /dev/null, say) */
 };
 
 struct parse_ctx {
@@ -160,6 +161,7 @@ static long collect_files(const struct root *r, struct conf_file **outp, size_t 
 				cap = c < max ? c : max;
 			}
 			memcpy(out[n].name, de->d_name, strlen(de->d_name) + 1);
+			out[n].regular = de->d_type == DT_REG;
 			str_fmt(out[n].path, sizeof(out[n].path), "%s/%.*s", conf_dirs[i],
 				(int)sizeof(out[n].name) - 1, out[n].name);
 			n++;
@@ -392,7 +394,8 @@ int modconf_load(struct modconf *mc, const struct root *r, struct diag *dg)
 		pc->file = (unsigned short)i;
 		pc->join_len = 0;
 		pc->join_overflow = 0;
-		err = root_for_each_line(r, files[i].path, on_line, pc);
+		err = files[i].regular ? root_for_each_line_regular(r, files[i].path, on_line, pc)
+				       : root_for_each_line(r, files[i].path, on_line, pc);
 		if (pc->join_len && !pc->join_overflow) /* backslash on the last line */
 			parse_directive(pc, pc->join, pc->join_start);
 		if (err < 0)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -240,6 +241,15 @@ int root_read_at(int dirfd, const char *rel, char *buf, size_t cap)
 	return fd < 0 ? -errno : read_small(fd, buf, cap);
 }
 
+int root_read_fd(int fd, char *buf, size_t cap)
+{
+	if (cap == 0) {
+		close(fd);
+		return -EINVAL;
+	}
+	return read_small(fd, buf, cap);
+}
+
 int root_read(const struct root *r, const char *rel, char *buf, size_t cap)
 {
 	int fd;
@@ -295,18 +305,21 @@ DIR *root_opendir(const struct root *r, const char *rel)
 	return d;
 }
 
-int root_for_each_line(const struct root *r, const char *rel, root_line_cb cb, void *ctx)
+static int for_each_line(const struct root *r, const char *rel, bool regular, root_line_cb cb,
+			 void *ctx)
 {
 	char buf[ROOT_LINE_MAX + 1];
 	size_t have = 0, seen = 0;
 	unsigned lineno = 0;
 	int skipping = 0, fd, ret = 0;
+	bool end = false;
 
 	fd = root_openat(r, rel, OPEN_RO);
 	if (fd < 0)
 		return fd;
 	for (;;) {
-		ssize_t n = read(fd, buf + have, ROOT_LINE_MAX - have);
+		size_t want = ROOT_LINE_MAX - have;
+		ssize_t n = end ? 0 : read(fd, buf + have, want);
 		char *start, *nl;
 
 		if (n < 0 && errno == EINTR)
@@ -315,6 +328,7 @@ int root_for_each_line(const struct root *r, const char *rel, root_line_cb cb, v
 			ret = errno == EAGAIN ? 0 : -errno;
 			break;
 		}
+		end = regular && (size_t)n < want;
 		if (n == 0) {
 			if (have && !skipping) {
 				buf[have] = '\0';
@@ -353,6 +367,16 @@ int root_for_each_line(const struct root *r, const char *rel, root_line_cb cb, v
 	}
 	close(fd);
 	return ret;
+}
+
+int root_for_each_line(const struct root *r, const char *rel, root_line_cb cb, void *ctx)
+{
+	return for_each_line(r, rel, false, cb, ctx);
+}
+
+int root_for_each_line_regular(const struct root *r, const char *rel, root_line_cb cb, void *ctx)
+{
+	return for_each_line(r, rel, true, cb, ctx);
 }
 
 int root_file_contains(const struct root *r, const char *rel, const char *needle)

@@ -40,6 +40,8 @@ int root_mkdirs(const struct root *r, const char *rel, mode_t mode);
 /* Read at most cap-1 bytes of a small file and NUL-terminate; returns length. */
 int root_read(const struct root *r, const char *rel, char *buf, size_t cap);
 int root_read_at(int dirfd, const char *rel, char *buf, size_t cap);
+/* the same from a file opened already, which it closes */
+int root_read_fd(int fd, char *buf, size_t cap);
 /*
  * root_read for sysfs, whose links are all relative: a link may not leave the
  * root at all, not even to come back (-EXDEV for an absolute link or one
@@ -65,6 +67,13 @@ DIR *root_opendir(const struct root *r, const char *rel);
 #define ROOT_FILE_MAX (32u << 20)
 typedef int (*root_line_cb)(void *ctx, char *line, size_t len, unsigned lineno, int truncated);
 int root_for_each_line(const struct root *r, const char *rel, root_line_cb cb, void *ctx);
+/*
+ * The same for a file its directory listed as a regular one (DT_REG): a
+ * short read is its end, which saves the read() that returns 0. A regular
+ * file's read() returns less than asked only at its end or when a caught
+ * signal interrupts it (POSIX), and this program catches none.
+ */
+int root_for_each_line_regular(const struct root *r, const char *rel, root_line_cb cb, void *ctx);
 
 /* Does the file contain `needle` anywhere (streamed, any size)? 1, 0 or -errno. */
 int root_file_contains(const struct root *r, const char *rel, const char *needle);

@@ -63,3 +63,37 @@ ours() {
 	echo "# generated: $quoted whole-quoted cmdline words, $dashes with '--', $alias with .alias files, $refused refused" >&3
 	[ "$quoted" -gt 5 ] && [ "$dashes" -gt 5 ] && [ "$alias" -gt 5 ] && [ "$refused" -gt 5 ]
 }
+
+@test "kmod differential: modprobe.d files around the reader's 4096-byte buffer, without a last newline, and as links" {
+	local size root a b f same=0 n=0 pad
+	for size in 4094 4095 4096 4097 8191 8192 8193 12288 20000; do
+		for last in nl none; do
+			root="$BATS_TEST_TMPDIR/s$size-$last"
+			mkdir -p "$root/proc" "$root/etc/modprobe.d" "$root/lib/modprobe.d"
+			printf 'BOOT_IMAGE=/vmlinuz quiet\n' >"$root/proc/cmdline"
+			f="$root/etc/modprobe.d/vfio.conf"
+			# comment lines up to SIZE bytes, then the options line at the end
+			local opts="options vfio-pci ids=10de:2204,10de:1aef disable_vga=1"
+			[ "$last" = nl ] && opts="$opts"$'\n'
+			pad=$((size - ${#opts}))
+			{ while ((pad > 80)); do printf '#%078d\n' 0; pad=$((pad - 80)); done
+			  ((pad > 1)) && printf '#%0*d\n' $((pad - 2)) 0
+			  ((pad == 1)) && printf '\n'
+			  printf '%s' "$opts"; } >"$f"
+			[ "$(stat -c %s "$f")" -eq "$size" ]
+			# the same text through a link in lib/modprobe.d (not DT_REG: read to its end)
+			printf 'options vfio-pci enable_sriov=1\n' >"$root/real.conf"
+			ln -s ../../real.conf "$root/lib/modprobe.d/sriov.conf"
+			a="$(ours "$root")"
+			b="$(theirs "$root")"
+			n=$((n + 1))
+			if [ "$a" = "$b" ] && [ -n "$b" ]; then
+				same=$((same + 1))
+			else
+				echo "size $size ($last): ours '$a', kmod '$b'"
+			fi
+		done
+	done
+	echo "# buffer-edge files: $n tried, $same matching" >&3
+	[ "$same" -eq "$n" ]
+}
