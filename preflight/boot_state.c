@@ -6,8 +6,10 @@
 
 #include "cmdline.h"
 #include "format.h"
+#include "saved_report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,23 +76,33 @@ static int rescue_record(void *ctx, char *line, size_t len, unsigned lineno, int
 	return 0;
 }
 
-struct fail_ctx {
-	struct strbuf sb;
-	bool last_fail;
-};
-
-/* the FAIL lines of the saved text report, each with the fix line under it */
-static int fail_line(void *ctx, char *line, size_t len, unsigned lineno, int truncated)
+/* the FAIL lines of predict's saved report, each with its fix under it, as the text report has them
+ */
+static void load_fail_lines(struct boot_state *s, const struct root *r, const char *state_dir)
 {
-	struct fail_ctx *f = ctx;
-	bool fail = !strncmp(line, "FAIL  ", 6),
-	     fix = f->last_fail && line[0] == ' ' && strstr(line, "fix: ");
+	struct saved_report *rep = malloc(sizeof(*rep));
+	struct strbuf sb;
+	char path[320];
+	int fd;
 
-	(void)len, (void)lineno, (void)truncated;
-	if (fail || fix)
-		sb_addf(&f->sb, "%s%s\n", fix ? "        " : "    ", line + strspn(line, " "));
-	f->last_fail = fail;
-	return 0;
+	sb_init(&sb, s->fail_lines, sizeof(s->fail_lines));
+	str_fmt(path, sizeof(path), "%s/predict.json", state_dir);
+	if (!rep || (fd = root_openat(r, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		free(rep);
+		return;
+	}
+	saved_report_read(rep, fd); /* what it read before a damaged part still counts */
+	for (size_t i = 0; i < rep->rep.n; i++) {
+		const struct check_result *c = &rep->rep.results[i];
+
+		if (c->level != LEVEL_FAIL)
+			continue;
+		sb_addf(&sb, "    %s  %-26s %s\n", level_tag(c->level), c->id, c->message);
+		if (c->hint[0])
+			sb_addf(&sb, "        fix: %s\n", c->hint);
+	}
+	saved_report_free(rep);
+	free(rep);
 }
 
 static void load_btime(struct boot_state *s, const struct root *r)
@@ -113,7 +125,6 @@ _Static_assert(BOOT_PHASES == PHASE_COUNT - PHASE_PREDICT, "one phase_state per 
 int boot_state_load(struct boot_state *s, const struct root *r, const char *state_dir)
 {
 	char path[320], buf[BOOT_STATE_TEXT + 32];
-	struct fail_ctx f;
 	struct cmdline *c;
 	char *line;
 
@@ -149,10 +160,7 @@ int boot_state_load(struct boot_state *s, const struct root *r, const char *stat
 	free(line);
 	if (s->rescue_boot)
 		root_for_each_line(r, "dev/kmsg", rescue_record, s);
-	sb_init(&f.sb, s->fail_lines, sizeof(s->fail_lines));
-	f.last_fail = false;
-	str_fmt(path, sizeof(path), "%s/predict.txt", state_dir);
-	root_for_each_line(r, path, fail_line, &f);
+	load_fail_lines(s, r, state_dir);
 	load_btime(s, r);
 	return 0;
 }

@@ -38,7 +38,7 @@ struct boot_state {
 	char fallback_reason[BOOT_STATE_TEXT];
 	bool rescue_boot;		      /* vfio_preflight.rescue=1 */
 	char rescue_reason[BOOT_STATE_TEXT];  /* from the kernel ring, "" when none */
-	char fail_lines[2 * BOOT_STATE_TEXT]; /* FAIL lines + fixes of predict.txt */
+	char fail_lines[2 * BOOT_STATE_TEXT]; /* FAIL lines + fixes of predict.json */
 	long boot_time;			      /* btime of proc/stat, -1 unknown */
 };
 

@@ -22,6 +22,7 @@
 #include "vm/vm_cmd.h"
 #include "atomic_file.h"
 #include "boot_state.h"
+#include "saved_report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -190,15 +191,9 @@ static void state_rebind(struct out *o, const void *c)
 	render_rebind_list(o, s->h);
 }
 
-static void state_txt(struct out *o, const void *c)
-{
-	const struct state_ctx *s = c;
-
-	render_text(o, s->h, s->rep, false);
-}
-
 /*
- * STATE/<phase>.{json,env,txt}: survives into the real root with /run. Each
+ * STATE/<phase>.{json,env}: survives into the real root with /run (status
+ * prints the text report from the JSON: see saved_report.h). Each
  * is replaced whole (atomic_write): a reader sees the old or the new one,
  * and a link planted as the name is replaced, never written through.
  */
@@ -209,7 +204,7 @@ static void save_state(const struct options *o, const struct atomic_dir *d, int 
 	static const struct {
 		const char *ext;
 		atomic_render_fn render;
-	} files[] = { { "json", state_json }, { "env", state_env }, { "txt", state_txt } };
+	} files[] = { { "json", state_json }, { "env", state_env } };
 	const struct state_ctx ctx = { h, rep, cfg };
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -294,10 +289,32 @@ static int cmd_status_files(const struct options *o, const struct root *r)
 	return ret;
 }
 
+/* one phase's saved JSON (fd, closed here) as the text report check prints; -errno when it cannot
+ */
+static int status_text(struct out *out, int fd, bool color)
+{
+	struct saved_report *s = malloc(sizeof(*s));
+	int err;
+
+	if (!s) {
+		close(fd);
+		return -ENOMEM;
+	}
+	if (!(err = saved_report_read(s, fd)))
+		render_text(out, &s->h, &s->rep, color);
+	saved_report_free(s);
+	free(s);
+	return err;
+}
+
+/*
+ * status: what the boot phases saved, STATE/PHASE.json each: as they are
+ * with --json, else as the text report.
+ */
 static int cmd_status(const struct options *o, const struct root *r)
 {
 	struct out out;
-	int found = 0;
+	int found = 0, bad = 0;
 
 	out_init(&out, STDOUT_FILENO);
 	if (o->json)
@@ -305,21 +322,28 @@ static int cmd_status(const struct options *o, const struct root *r)
 	for (enum phase p = PHASE_PREDICT; p < PHASE_COUNT; p++) { /* the phases that save state */
 		const char *phase = phase_name(p);
 		char path[320], buf[4096];
-		int fd, n;
+		int fd, n, err;
 
-		str_fmt(path, sizeof(path), "%s/%s.%s", o->state_dir, phase,
-			o->json ? "json" : "txt");
+		str_fmt(path, sizeof(path), "%s/%s.json", o->state_dir, phase);
 		fd = root_openat(r, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (o->json)
+		if (o->json) {
 			out_printf(&out, "%s\"%s\":", found ? "," : "", phase);
-		else
+			while ((n = (int)read(fd, buf, sizeof(buf))) > 0)
+				out_mem(&out, buf, (size_t)n);
+			close(fd);
+		} else {
 			out_printf(&out, "%s== %s phase (/%s) ==\n", found ? "\n" : "", phase,
 				   path);
-		while ((n = (int)read(fd, buf, sizeof(buf))) > 0)
-			out_mem(&out, buf, (size_t)n);
-		close(fd);
+			if ((err = status_text(&out, fd, o->color)) < 0) {
+				out_flush(&out);
+				err_printf("vfio-preflight: status: /%s: %s\n", path,
+					   err == -EBADMSG ? "not a report this program saved"
+							   : ERR_TEXT(-err));
+				bad++;
+			}
+		}
 		found++;
 	}
 	if (o->json)
@@ -330,7 +354,7 @@ static int cmd_status(const struct options *o, const struct root *r)
 			"vfio-preflight: no saved verdicts in /%s (the initramfs phases did not run "
 			"on this boot; is the hook installed and the image rebuilt?)\n",
 			o->state_dir);
-	return found ? EXIT_OK : EXIT_FAILED;
+	return !found ? EXIT_FAILED : bad ? EXIT_INTERNAL : EXIT_OK;
 }
 
 /* what the initramfs hook stores in the image, see snapshot.h */

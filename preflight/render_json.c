@@ -277,6 +277,8 @@ void render_json(struct out *o, const struct host *h, const struct report *rep)
 	json_str(o, h->root->path);
 	LIT(o, ",\"kernel\":");
 	json_str_or_null(o, h->kernel_release);
+	LIT(o, ",\"backend\":");
+	json_str(o, h->backend);
 	out_char(o, ',');
 	json_checks(o, rep);
 	out_char(o, ',');

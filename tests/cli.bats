@@ -146,6 +146,37 @@ setup() { fixtures_setup; }
 	[[ "$output" == *"== predict phase"* && "$output" == *"== verify phase"* ]]
 	run -0 "$VFP" status --root "$root" --json
 	jq -e '.predict.phase == "predict" and .verify.phase == "verify"' <<<"$output"
+	# the boot saves the report once, as JSON (and .env for the scripts)
+	[ "$(cd "$root/run/vfio-preflight" && echo *)" = "config.env predict.env predict.json verify.env verify.json" ]
+}
+
+@test "status: each saved phase's text is byte for byte the report check prints for that phase, on every fixture host" {
+	local name phase bad=0
+	for name in $(ls "$FIXTURES"); do
+		case "$name" in bench-512 | sriov-4096) continue ;; esac # large: the same code, slowly
+		root="$BATS_TEST_TMPDIR/$name"
+		cp -a "$(host "$name")" "$root"
+		mkdir -p "$root/dev" && : >"$root/dev/kmsg"
+		"$VFP" boot predict --root "$root"
+		"$VFP" boot verify --root "$root"
+		"$VFP" status --root "$root" >"$root/status" || { echo "$name: status failed"; bad=1; }
+		for phase in predict verify; do
+			awk -v p="$phase" '/^== / { on = $2 == p; next } on' "$root/status" | sed '${/^$/d}' >"$root/$phase.shown"
+			"$VFP" check --root "$root" --phase "$phase" >"$root/$phase.check" || true
+			diff -u --label "check --phase $phase" --label "status ($name)" "$root/$phase.check" "$root/$phase.shown" || bad=1
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "status: a saved report that is not one says so, names the file and exits 3; the other phases still print" {
+	root="$(copy_host guide-single-gpu)"
+	mkdir -p "$root/dev" && : >"$root/dev/kmsg"
+	"$VFP" boot verify --root "$root"
+	printf '{"verdict":"pass","checks":[' >"$root/run/vfio-preflight/predict.json"
+	run -3 --separate-stderr "$VFP" status --root "$root"
+	[[ "$stderr" == *"/run/vfio-preflight/predict.json: not a report this program saved"* ]]
+	[[ "$output" == *"== verify phase"*"Verdict: "* ]]
 }
 
 @test "text: colour on a terminal, none with --no-color or NO_COLOR" {

@@ -168,9 +168,12 @@ sdboot_tree() {
 
 @test "confine: status reads saved verdicts inside the tree, not through a link out of it" {
 	mkdir -p "$T/run/vfio-preflight"
-	echo "OUTSIDE VERDICT" >"$OUT/predict.txt"
-	ln -s "$OUT/predict.txt" "$T/run/vfio-preflight/predict.txt"
+	echo '{"verdict":"fail","phase":"predict","checks":[{"id":"x","level":"fail","message":"OUTSIDE VERDICT","hint":null}]}' \
+		>"$OUT/predict.json"
+	ln -s "$OUT/predict.json" "$T/run/vfio-preflight/predict.json"
 	run "$VFP" status --root "$T"
+	[[ "$output" != *"OUTSIDE VERDICT"* ]]
+	run "$VFP" status --root "$T" --json
 	[[ "$output" != *"OUTSIDE VERDICT"* ]]
 }
 

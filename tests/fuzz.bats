@@ -27,6 +27,7 @@ fuzz() {
 @test "fuzz: the message formatter prints what snprintf prints, and cuts cleanly" { fuzz format; }
 @test "fuzz: qemu-server VM configs and pci.cfg mappings, line by line" { fuzz pveconf; }
 @test "fuzz: the saved boot state (env files), the login message and the node_exporter metrics" { fuzz bootstate; }
+@test "fuzz: a saved report (JSON) read back for status: what it writes again reads back to the same text" { fuzz savedreport; }
 @test "fuzz: kmod's binary indexes (modules.alias.bin wildcard and exact lookups)" { fuzz kmodindex; }
 @test "fuzz: the alias matcher agrees with fnmatch(3), as kmod matches aliases" { fuzz aliasmatch; }
 @test "fuzz: the configuration parser: data, never code; its output parses back the same" { fuzz config; }

@@ -78,10 +78,10 @@ assert r["root"].endswith("tree-\ufffd\ufffd/host"), r["root"]' "$BATS_TEST_TMPD
 	utf8_strict "$BATS_TEST_TMPDIR/report.txt" "$root/dev/kmsg" "$BATS_TEST_TMPDIR/stderr"
 }
 
-@test "utf8: the saved state of boot predict (json, txt) and status are UTF-8" {
+@test "utf8: the saved state of boot predict (json, env) and status are UTF-8" {
 	run -0 "$VFP" boot predict --root "$root"
 	json_strict "$root/run/vfio-preflight/predict.json"
-	utf8_strict "$root/run/vfio-preflight/predict.txt" "$root/dev/kmsg"
+	utf8_strict "$root/run/vfio-preflight/predict.env" "$root/dev/kmsg"
 	"$VFP" status --root "$root" --json >"$BATS_TEST_TMPDIR/status.json"
 	json_strict "$BATS_TEST_TMPDIR/status.json"
 	"$VFP" status --root "$root" >"$BATS_TEST_TMPDIR/status.txt"
