@@ -19,7 +19,8 @@
 #define JSON_DEPTH_MAX 32
 /* a check's id until its "id" member is read: then a strdup'd copy */
 static const char no_id[] = "";
-#define CHECKS_MAX 256 /* more than the check table will ever hold */
+#define CHECKS_MAX  256	  /* more than the check table will ever hold */
+#define DEVICES_MAX 65536 /* 8x the largest host the bench measures */
 
 struct reader {
 	const char *p, *end;
@@ -242,20 +243,24 @@ static int read_object(struct reader *j, void *ctx, member_fn cb)
 	return take(j, '}') ? 0 : -EBADMSG;
 }
 
-/* an array of objects, read_object(cb) on each; the context comes from next(ctx) */
-static int read_array(struct reader *j, void *ctx, void *(*next)(void *ctx), member_fn cb)
+/*
+ * An array of objects, read_object(cb) on each; the context comes from
+ * next(ctx, &err), NULL with err set when there is none (-ENOMEM, or
+ * -EBADMSG past what the writer ever writes).
+ */
+static int read_array(struct reader *j, void *ctx, void *(*next)(void *ctx, int *err), member_fn cb)
 {
-	int err;
+	int err = 0;
 
 	if (!take(j, '['))
 		return -EBADMSG;
 	if (take(j, ']'))
 		return 0;
 	do {
-		void *item = next(ctx);
+		void *item = next(ctx, &err);
 
 		if (!item)
-			return -ENOMEM;
+			return err;
 		if ((err = read_object(j, item, cb)) < 0)
 			return err;
 	} while (take(j, ','));
@@ -310,13 +315,15 @@ static int check_member(struct reader *j, void *ctx, const char *key)
 	return 1;
 }
 
-static void *next_check(void *ctx)
+static void *next_check(void *ctx, int *err)
 {
 	struct saved_report *s = ctx;
 	struct check_result *r;
 
+	*err = -EBADMSG;
 	if (s->rep.n == CHECKS_MAX)
 		return NULL;
+	*err = -ENOMEM;
 	if (!(s->rep.n % 16)) {
 		size_t cap = s->rep.n + 16;
 		struct check_result *v = realloc(s->rep.results, cap * sizeof(*v));
@@ -376,9 +383,12 @@ static int device_member(struct reader *j, void *ctx, const char *key)
 	return 1;
 }
 
-static void *next_device(void *ctx)
+static void *next_device(void *ctx, int *err)
 {
-	return pci_list_add(&((struct saved_report *)ctx)->h.pci);
+	struct pci_list *l = &((struct saved_report *)ctx)->h.pci;
+
+	*err = l->n == DEVICES_MAX ? -EBADMSG : -ENOMEM;
+	return l->n == DEVICES_MAX ? NULL : pci_list_add(l);
 }
 
 static int top_member(struct reader *j, void *ctx, const char *key)
@@ -438,7 +448,7 @@ int saved_report_parse(struct saved_report *s, const char *buf, size_t len)
 }
 
 /* a saved report as large as a host's JSON gets (8192 functions: ~1.6 MB), with room */
-#define SAVED_REPORT_MAX (64u << 20)
+#define SAVED_REPORT_MAX (16u << 20)
 
 /* the whole of fd into *buf (malloc'd, NUL-terminated): its length, or -errno; closes fd */
 static long read_whole(int fd, char **buf)

@@ -27,7 +27,7 @@ struct saved_report {
  * either.
  */
 int saved_report_parse(struct saved_report *s, const char *buf, size_t len);
-/* the same for the whole of fd (closed here), at most 64 MiB: also -EFBIG or a read's -errno */
+/* the same for the whole of fd (closed here), at most 16 MiB: also -EFBIG or a read's -errno */
 int saved_report_read(struct saved_report *s, int fd);
 void saved_report_free(struct saved_report *s);
 

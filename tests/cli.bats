@@ -177,6 +177,14 @@ setup() { fixtures_setup; }
 	run -3 --separate-stderr "$VFP" status --root "$root"
 	[[ "$stderr" == *"/run/vfio-preflight/predict.json: not a report this program saved"* ]]
 	[[ "$output" == *"== verify phase"*"Verdict: "* ]]
+	# more functions than a host has: refused as such, not read into memory without end
+	{ printf '{"devices":['; yes '{},' | head -n 65536 | tr -d '\n'; printf '{}]}'; } \
+		>"$root/run/vfio-preflight/predict.json"
+	run -3 --separate-stderr "$VFP" status --root "$root"
+	[[ "$stderr" == *"predict.json: not a report this program saved"* ]]
+	head -c $((17 << 20)) /dev/zero | tr '\0' ' ' >"$root/run/vfio-preflight/predict.json"
+	run -3 --separate-stderr "$VFP" status --root "$root"
+	[[ "${stderr,,}" == *"predict.json: file too large"* ]]
 }
 
 @test "text: colour on a terminal, none with --no-color or NO_COLOR" {
