@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #define JSON_DEPTH_MAX 32
-/* a check's id until its "id" member is read: then a strdup'd copy */
+/* a check's id until its "id" member is read: then a strdup'd copy, freed with the report */
 static const char no_id[] = "";
 #define CHECKS_MAX  256	  /* more than the check table will ever hold */
 #define DEVICES_MAX 65536 /* 8x the largest host the bench measures */
@@ -111,7 +111,8 @@ static int read_string(struct reader *j, char *out, size_t cap)
 		sb_addn(&sb, run, (size_t)(j->p - run));
 		if (j->p < j->end && (unsigned char)*j->p >= 0x80) { /* one character */
 			n = utf8_char(j->p, (size_t)(j->end - j->p));
-			sb_addn(&sb, n ? j->p : "\xef\xbf\xbd", n ? n : 3);
+			sb_addn(&sb, n ? j->p : UTF8_REPLACEMENT,
+				n ? n : sizeof(UTF8_REPLACEMENT) - 1);
 			j->p += n ? n : 1;
 			continue;
 		}
@@ -280,15 +281,17 @@ static int read_level(struct reader *j, enum level *l)
 	return -EBADMSG;
 }
 
+/* "10de", "030000": the writer's hex fields (at most 8 digits) */
 static int read_hex(struct reader *j, unsigned long *v)
 {
-	char text[12], *end;
+	char text[12];
 	int err = read_string(j, text, sizeof(text));
+	long n = err < 0 ? -1 : hex_parse(text, 8);
 
-	if (err < 0)
-		return err;
-	*v = strtoul(text, &end, 16);
-	return text[0] && !*end ? 0 : -EBADMSG;
+	if (n < 0)
+		return -EBADMSG;
+	*v = (unsigned long)n;
+	return 0;
 }
 
 static int check_member(struct reader *j, void *ctx, const char *key)
@@ -309,7 +312,6 @@ static int check_member(struct reader *j, void *ctx, const char *key)
 			return err;
 		if (r->id != no_id) /* a second "id": the last one counts */
 			free((char *)r->id);
-		/* moved to ids[] once the array is read, freed with the report */
 		return (r->id = strdup(id)) ? 0 : -ENOMEM;
 	}
 	return 1;
@@ -325,21 +327,15 @@ static void *next_check(void *ctx, int *err)
 		return NULL;
 	*err = -ENOMEM;
 	if (!(s->rep.n % 16)) {
-		size_t cap = s->rep.n + 16;
-		struct check_result *v = realloc(s->rep.results, cap * sizeof(*v));
-		char **ids = realloc(s->ids, cap * sizeof(*ids));
+		struct check_result *v = realloc(s->rep.results, (s->rep.n + 16) * sizeof(*v));
 
-		if (v)
-			s->rep.results = v;
-		if (ids)
-			s->ids = ids;
-		if (!v || !ids)
+		if (!v)
 			return NULL;
+		s->rep.results = v;
 	}
-	r = &s->rep.results[s->rep.n];
+	r = &s->rep.results[s->rep.n++];
 	memset(r, 0, sizeof(*r));
 	r->id = no_id;
-	s->ids[s->rep.n++] = NULL;
 	return r;
 }
 
@@ -417,13 +413,8 @@ static int top_member(struct reader *j, void *ctx, const char *key)
 			       : read_string(j, s->h.kernel_release, sizeof(s->h.kernel_release));
 	if (!strcmp(key, "backend"))
 		return read_string(j, s->backend, sizeof(s->backend));
-	if (!strcmp(key, "checks")) {
-		err = read_array(j, s, next_check, check_member);
-		for (size_t i = 0; i < s->rep.n; i++) /* the ids strdup'd: freed with the report */
-			if (s->rep.results[i].id != no_id)
-				s->ids[i] = (char *)s->rep.results[i].id;
-		return err;
-	}
+	if (!strcmp(key, "checks"))
+		return read_array(j, s, next_check, check_member);
 	if (!strcmp(key, "devices"))
 		return read_array(j, s, next_device, device_member);
 	return 1;
@@ -508,11 +499,10 @@ int saved_report_read(struct saved_report *s, int fd)
 void saved_report_free(struct saved_report *s)
 {
 	for (size_t i = 0; i < s->rep.n; i++)
-		free(s->ids[i]);
-	free(s->ids);
+		if (s->rep.results[i].id != no_id)
+			free((char *)s->rep.results[i].id);
 	free(s->rep.results);
 	pci_list_free(&s->h.pci);
-	s->ids = NULL;
 	s->rep.results = NULL;
 	s->rep.n = 0;
 }

@@ -13,10 +13,9 @@
 struct saved_report {
 	struct host h;	   /* phase, root, kernel_release, backend, pci: what render_text reads */
 	struct root root;  /* h.root; only its path is set */
-	struct report rep; /* the checks, verdict, headless */
+	struct report rep; /* the checks (each id strdup'd), verdict, headless */
 	char root_path[256];
 	char backend[16];
-	char **ids; /* the check ids, copied (rep.results[i].id points here) */
 };
 
 /*
