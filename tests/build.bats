@@ -91,6 +91,38 @@ load test_helper/common
 	[ "$(grep -c '^  budget met:\|^  BUDGET MISSED:' <<<"$output")" -eq 2 ]
 }
 
+@test "bench: syscalls.awk files every syscall of a boot phase under a category, and names an input opened twice" {
+	command -v strace >/dev/null || skip "no strace"
+	root="$BATS_TEST_TMPDIR/host"
+	"$REPO/tests/mkfixture" "$REPO/tests/hosts/gtx970-gt640.host" "$root" >/dev/null
+	mkdir -p "$root/dev" && : >"$root/dev/kmsg"
+	# once first: the runs measured find the state directory made, as the bench's do
+	"$REPO/preflight/vfio-preflight-boot" boot predict --root "$root"
+	strace -o "$BATS_TEST_TMPDIR/trace" "$REPO/preflight/vfio-preflight-boot" boot predict --root "$root"
+	strace -c -o "$BATS_TEST_TMPDIR/count" "$REPO/preflight/vfio-preflight-boot" boot predict --root "$root"
+	run -0 awk -f "$REPO/bench/syscalls.awk" "$BATS_TEST_TMPDIR/trace"
+	# the categories add up to strace -c's total, and the PCI scan is 4 a function + the directory's 4
+	local total sum n
+	total="$(awk '$NF == "total" { print $4 }' "$BATS_TEST_TMPDIR/count")"
+	read -r -a f <<<"${lines[0]}"
+	[ "${f[0]}" = total ] && [ "${f[1]}" = "$total" ]
+	sum=0
+	for ((k = 2; k + 1 < ${#f[@]}; k += 2)); do [ "${f[k]}" = records ] || sum=$((sum + f[k + 1])); done
+	[ "$sum" -eq "$total" ]
+	n="$(find "$root/sys/bus/pci/devices" -mindepth 1 -maxdepth 1 | wc -l)"
+	[ "${f[3]}" -eq $((4 * n + 4)) ]
+	# opened twice: only /dev/kmsg (reopened every 10 records); an input opened again is named
+	[ "${lines[1]}" = "dev/kmsg" ]
+	grep -m1 '"proc/cmdline"' "$BATS_TEST_TMPDIR/trace" >>"$BATS_TEST_TMPDIR/trace"
+	run -0 awk -f "$REPO/bench/syscalls.awk" "$BATS_TEST_TMPDIR/trace"
+	[ "${lines[1]}" = "dev/kmsg proc/cmdline" ]
+}
+
+@test "boot harness: VFIO_BOOT_CLOCK takes wall or instructions, and refuses anything else before a boot" {
+	run -2 env VFIO_BOOT_CLOCK=cycles "$REPO/tests/boot/run" healthy-intel
+	[[ "$output" == *"VFIO_BOOT_CLOCK is 'cycles': wall or instructions"* ]]
+}
+
 @test "install: make install honours DESTDIR and PREFIX and installs the man page" {
 	dest="$BATS_TEST_TMPDIR/dest"
 	run -0 make -C "$REPO" install DESTDIR="$dest" PREFIX=/usr/local
