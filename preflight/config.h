@@ -3,7 +3,7 @@
  * config.h - /etc/default/vfio-preflight, read as data and never executed.
  *
  * The one parser of the configuration: the boot scripts read what
- * `vfio-preflight config` (or `boot predict`, into config.env) prints, the
+ * `vfio-preflight config` (or `boot predict`, into predict.env) prints, the
  * initramfs hook validates with it, so every reader applies the same rules.
  * A line is blank, a `#` comment or KEY=VALUE, where VALUE is "text" (no $,
  * backquote or backslash inside: those would be shell code), 'text', or one

@@ -139,27 +139,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-static void config_render(struct out *o, const void *c)
-{
-	config_write(o, c);
-}
-
-/*
- * boot predict: STATE/config.env, the configuration as validated, which
- * init-top reads with `read` (never sourcing the admin's file). Problems go
- * to the kernel ring; without config.env the scripts use the defaults.
- */
-static void save_config(const struct options *o, const struct root *r, const struct atomic_dir *d,
-			int dir_err, struct kmsg *k, struct config *c)
-{
-	int err;
-
-	config_load(c, r, k);
-	if ((err = dir_err < 0 ? dir_err : atomic_dir_write(d, "config.env", config_render, c)) < 0)
-		kmsg_log(k, 4, "state: cannot write /%s/config.env: %s", o->state_dir,
-			 ERR_TEXT(-err));
-}
-
 struct state_ctx {
 	const struct host *h;
 	const struct report *rep;
@@ -179,6 +158,9 @@ static void state_env(struct out *o, const void *c)
 
 	render_env(o, s->h, s->rep);
 	if (s->cfg) {
+		/* the configuration as validated: init-top acts on FALLBACK */
+		for (int key = 0; key < CONFIG_KEYS; key++)
+			env_assign(o, config_key_name(key), s->cfg->value[key]);
 		config_write_fatal(o, s->cfg, s->rep);
 		render_env_rebind(o, s->h, config_falls_back(s->cfg, s->rep));
 	}
@@ -518,7 +500,7 @@ static int run(const struct options *o, const struct root *r)
 	if (boot)
 		state_err = atomic_dir_open(&state, r, o->state_dir, true);
 	if (boot && o->phase == PHASE_PREDICT)
-		save_config(o, r, &state, state_err, &k, &cfg);
+		config_load(&cfg, r, &k); /* its problems to the ring, once a boot */
 	else
 		config_read_quiet(&cfg, r); /* predict logged its problems */
 	hopt.rebind_off = !config_rebind_builtin(&cfg);

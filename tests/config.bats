@@ -173,17 +173,18 @@ bad() {
 	done
 }
 
-@test "config: boot predict logs the problems to the ring and saves config.env" {
+@test "config: boot predict logs the problems to the ring and saves the configuration in predict.env" {
 	root="$(copy_host guide-single-gpu)"
 	mkdir -p "$root/dev" "$root/etc/default" && : >"$root/dev/kmsg"
 	printf '%s\n' 'FALLBACK="off' 'FATAL_CHECKS="vfio.binding"' >"$root/etc/default/vfio-preflight"
 	run -0 "$VFP" boot predict --root "$root"
 	grep -qx "<4>vfio-preflight: config: $root/etc/default/vfio-preflight:1: unterminated quote, line ignored" \
 		"$root/dev/kmsg"
-	[ "$(cat "$root/run/vfio-preflight/config.env")" = 'FALLBACK="auto"
-FATAL_CHECKS="vfio.binding"
-FORCE_LOAD="vfio_pci"
-REBIND_BUILTIN="yes"' ]
+	[ "$(grep -E '^(FALLBACK|FATAL_CHECKS|FORCE_LOAD|REBIND_BUILTIN)=' "$root/run/vfio-preflight/predict.env")" = "FALLBACK='auto'
+FATAL_CHECKS='vfio.binding'
+FORCE_LOAD='vfio_pci'
+REBIND_BUILTIN='yes'" ]
+	[ ! -e "$root/run/vfio-preflight/config.env" ]
 }
 
 @test "config: a usage error is exit 2" {
