@@ -158,9 +158,8 @@ static void state_env(struct out *o, const void *c)
 
 	render_env(o, s->h, s->rep);
 	if (s->cfg) {
-		/* the configuration as validated: init-top acts on FALLBACK */
-		for (int key = 0; key < CONFIG_KEYS; key++)
-			env_assign(o, config_key_name(key), s->cfg->value[key]);
+		/* as validated: what init-top's fallback does (no other key is the scripts') */
+		env_assign(o, "FALLBACK", s->cfg->value[CONFIG_FALLBACK]);
 		config_write_fatal(o, s->cfg, s->rep);
 		render_env_rebind(o, s->h, config_falls_back(s->cfg, s->rep));
 	}
