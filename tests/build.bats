@@ -91,7 +91,7 @@ load test_helper/common
 	[ "$(grep -c '^  budget met:\|^  BUDGET MISSED:' <<<"$output")" -eq 2 ]
 }
 
-@test "bench: syscalls.awk files every syscall of a boot phase under a category, and names an input opened twice" {
+@test "bench: syscalls.awk files every syscall of a boot phase under a category, finds none beyond the floor, and names an input opened twice or read past its end" {
 	command -v strace >/dev/null || skip "no strace"
 	root="$BATS_TEST_TMPDIR/host"
 	"$REPO/tests/mkfixture" "$REPO/tests/hosts/gtx970-gt640.host" "$root" >/dev/null
@@ -107,15 +107,30 @@ load test_helper/common
 	read -r -a f <<<"${lines[0]}"
 	[ "${f[0]}" = total ] && [ "${f[1]}" = "$total" ]
 	sum=0
-	for ((k = 2; k + 1 < ${#f[@]}; k += 2)); do [ "${f[k]}" = records ] || sum=$((sum + f[k + 1])); done
+	for ((k = 2; k + 1 < ${#f[@]}; k += 2)); do
+		case "${f[k]}" in records | beyond) ;; *) sum=$((sum + f[k + 1])) ;; esac
+	done
 	[ "$sum" -eq "$total" ]
 	n="$(find "$root/sys/bus/pci/devices" -mindepth 1 -maxdepth 1 | wc -l)"
 	[ "${f[3]}" -eq $((4 * n + 4)) ]
+	# at the floor: nothing beyond
+	[ "${f[-2]}" = beyond ] && [ "${f[-1]}" = 0 ] && [ -z "${lines[2]:-}" ]
 	# opened twice: only /dev/kmsg (reopened every 10 records); an input opened again is named
 	[ "${lines[1]}" = "dev/kmsg" ]
-	grep -m1 '"proc/cmdline"' "$BATS_TEST_TMPDIR/trace" >>"$BATS_TEST_TMPDIR/trace"
-	run -0 awk -f "$REPO/bench/syscalls.awk" "$BATS_TEST_TMPDIR/trace"
+	# cmdline opened again, a sysfs file read again after its short read, a
+	# second fstatfs of the state directory, an lseek
+	awk '{ print }
+		/"sys\/bus\/pci\/devices\/[^"]*\/boot_vga"/ && !b { b = 1; fd = $NF; next }
+		b == 1 && index($0, "read(" fd ",") == 1 { print "read(" fd ", \"\", 15) = 0"; b = 2 }
+		/^fstatfs\(/ && !s { print; s = 1 }
+		/"proc\/cmdline"/ { cmdline = $0 }
+		END { print cmdline; print "lseek(1, 0, SEEK_CUR) = 0" }' "$BATS_TEST_TMPDIR/trace" >"$BATS_TEST_TMPDIR/waste"
+	run -0 awk -f "$REPO/bench/syscalls.awk" "$BATS_TEST_TMPDIR/waste"
 	[ "${lines[1]}" = "dev/kmsg proc/cmdline" ]
+	[[ " ${lines[2]} " == *" openat2:proc/cmdline "* ]]
+	[[ "${lines[2]}" =~ read:sys/bus/pci/devices/[^/]+/boot_vga:after-short-read ]]
+	[[ " ${lines[2]} " == *" fstatfs:run/vfio-preflight "* ]]
+	[[ "${lines[2]}" == *"lseek:fd 1"* ]]
 }
 
 @test "boot harness: VFIO_BOOT_CLOCK takes wall or instructions, and refuses anything else before a boot" {
