@@ -2,9 +2,9 @@
 /*
  * config.h - /etc/default/vfio-preflight, read as data and never executed.
  *
- * The one parser of the configuration: the boot scripts read what
- * `vfio-preflight config` (or `boot predict`, into predict.env) prints, the
- * initramfs hook validates with it, so every reader applies the same rules.
+ * The one parser of the configuration: the initramfs hook reads what
+ * `vfio-preflight config` prints, init-top the FALLBACK that `boot predict`
+ * puts in predict.env, so every reader applies the same rules.
  * A line is blank, a `#` comment or KEY=VALUE, where VALUE is "text" (no $,
  * backquote or backslash inside: those would be shell code), 'text', or one
  * unquoted word of plain characters, optionally followed by a comment. That
