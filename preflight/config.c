@@ -374,6 +374,11 @@ void config_write_fatal(struct out *o, const struct config *c, const struct repo
 	out_str(o, "FATAL='");
 	for_each_fatal(c, rep, fatal_word, &f);
 	out_str(o, "'\n");
+	if (f.n) { /* what init-top does about them; a validated word: no quote in it */
+		out_str(o, "FALLBACK='");
+		out_str(o, c->value[CONFIG_FALLBACK]);
+		out_str(o, "'\n");
+	}
 }
 
 static void fatal_count(void *ctx, const char *w, size_t n)

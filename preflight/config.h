@@ -66,8 +66,9 @@ struct report;
 /*
  * FATAL='ID ...': the checks of FATAL_CHECKS that failed in rep, and
  * display.headless when it is fatal and rep predicts a headless host without
- * its FAIL. boot predict appends it to predict.env, so init-top's normal path
- * tests one variable instead of matching lists in shell.
+ * its FAIL; when there are some, FALLBACK='MODE' (as validated) follows.
+ * boot predict appends both to predict.env, so init-top's normal path tests
+ * one variable instead of matching lists in shell, and reads no configuration.
  */
 void config_write_fatal(struct out *o, const struct config *c, const struct report *rep);
 /* config_write_fatal's list is not empty and FALLBACK is not off: this boot falls back */

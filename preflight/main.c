@@ -158,8 +158,6 @@ static void state_env(struct out *o, const void *c)
 
 	render_env(o, s->h, s->rep);
 	if (s->cfg) {
-		/* as validated: what init-top's fallback does (no other key is the scripts') */
-		env_assign(o, "FALLBACK", s->cfg->value[CONFIG_FALLBACK]);
 		config_write_fatal(o, s->cfg, s->rep);
 		render_env_rebind(o, s->h, config_falls_back(s->cfg, s->rep));
 	}

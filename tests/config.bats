@@ -173,17 +173,26 @@ bad() {
 	done
 }
 
-@test "config: boot predict logs the problems to the ring and saves the configuration in predict.env" {
-	root="$(copy_host guide-single-gpu)"
+@test "config: boot predict logs the problems to the ring and gives init-top the validated FALLBACK with FATAL" {
+	root="$(copy_host guide-single-gpu)" # headless: display.headless fails
 	mkdir -p "$root/dev" "$root/etc/default" && : >"$root/dev/kmsg"
-	printf '%s\n' 'FALLBACK="off' 'FATAL_CHECKS="vfio.binding"' >"$root/etc/default/vfio-preflight"
+	printf '%s\n' 'FALLBACK="off' 'FATAL_CHECKS="display.headless vfio.binding"' >"$root/etc/default/vfio-preflight"
 	run -0 "$VFP" boot predict --root "$root"
 	grep -qx "<4>vfio-preflight: config: $root/etc/default/vfio-preflight:1: unterminated quote, line ignored" \
 		"$root/dev/kmsg"
-	# the broken FALLBACK line keeps the default; FATAL_CHECKS="vfio.binding" applies
+	# the broken FALLBACK line keeps the default; FATAL_CHECKS applies
+	grep -qx "FATAL='display.headless'" "$root/run/vfio-preflight/predict.env"
 	grep -qx "FALLBACK='auto'" "$root/run/vfio-preflight/predict.env"
-	grep -qx "FATAL=''" "$root/run/vfio-preflight/predict.env"
 	[ ! -e "$root/run/vfio-preflight/config.env" ]
+	echo 'FALLBACK=inplace' >"$root/etc/default/vfio-preflight"
+	run -0 "$VFP" boot predict --root "$root"
+	grep -qx "FALLBACK='inplace'" "$root/run/vfio-preflight/predict.env"
+	dash -c ". '$root/run/vfio-preflight/predict.env' && [ \"\$FALLBACK\" = inplace ]"
+	# nothing fatal failed: no FALLBACK, init-top's normal path reads one line less
+	echo 'FATAL_CHECKS="vfio.binding"' >"$root/etc/default/vfio-preflight"
+	run -0 "$VFP" boot predict --root "$root"
+	grep -qx "FATAL=''" "$root/run/vfio-preflight/predict.env"
+	! grep -q '^FALLBACK=' "$root/run/vfio-preflight/predict.env"
 }
 
 @test "config: a usage error is exit 2" {
