@@ -20,7 +20,9 @@
 # directory: open, getdents64 until it returns 0, close; an index: open,
 # fstat, mmap, close, munmap; the ring: one write per record and an open per
 # 10 records (the kernel's per-open burst); a state file: temp file, writes,
-# close, rename; klibc's start (heap mmaps, TCGETS on 0-2) and exit.
+# close, rename, and off tmpfs an fsync of it and of its directory; an
+# openat2 retried after -EAGAIN; klibc's start (TCGETS on 0-2) and exit. The heap's mmaps
+# and munmaps (klibc's malloc, 64 KiB a chunk) are the process's, not judged.
 # Anything else is "beyond": an input opened or read again, a read past its
 # end, a second fstat, a call the floor has no use for (lseek, fcntl...).
 function category(path) {
@@ -51,11 +53,18 @@ function beyond_floor(what) {
 		path = $0; sub(/^[^"]*"/, "", path); sub(/".*/, "", path)
 		# the root itself (open), files in the state directory's fd (openat)
 		c = name == "open" ? "process" : name == "openat" ? "state" : category(path)
-		if (name != "openat" && opens[path]++ == 1) twice = twice " " path
-		if (path ~ /(^|\/)dev\/kmsg$/) kmsg_opens++
-		else if (opens[path] > 1) beyond_floor(name ":" path)
+		# -EAGAIN: a rename or mount elsewhere while openat2 resolved ".." under
+		# RESOLVE_BENEATH/IN_ROOT; the kernel asks for the retry that follows
+		if ($0 ~ /= -1 EAGAIN /) {
+			retried++
+		} else {
+			if (name != "openat" && opens[path]++ == 1) twice = twice " " path
+			if (path ~ /(^|\/)dev\/kmsg$/) kmsg_opens++
+			else if (opens[path] > 1) beyond_floor(name ":" path)
+		}
 		if (ret ~ /^[0-9]+$/) {
-			fd_cat[ret] = c; fd_path[ret] = path; fd_end[ret] = ""; fd_stat[ret] = 0; fd_map[ret] = 0
+			fd_cat[ret] = c; fd_path[ret] = path; fd_end[ret] = ""; fd_stat[ret] = fd_map[ret] = fd_synced[ret] = 0
+			fd_dir[ret] = $0 ~ /O_DIRECTORY/
 		}
 	} else if (name ~ /^(read|write|close|fstat|fstatfs|getdents64|fsync|pread64|lseek)$/) {
 		fd = arg($0, 1); sub(/\).*/, "", fd)
@@ -78,6 +87,9 @@ function beyond_floor(what) {
 			if (!(fd in fd_path) || fd_stat[fd]++) beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd " fd))
 		} else if (name == "write") {
 			if (c != "ring" && c != "state") beyond_floor("write:fd " fd)
+		} else if (name == "fsync") {	# off tmpfs: a state file once, its directory once a rename
+			if (c != "state" || (fd_dir[fd] ? ++dir_syncs > renames : fd_synced[fd]++))
+				beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd " fd))
 		} else
 			beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd " fd))
 	} else if (name == "readlinkat") {
@@ -86,7 +98,9 @@ function beyond_floor(what) {
 		if (links[path]++) beyond_floor(name ":" path)
 	} else if (name ~ /^(renameat|renameat2|unlinkat|mkdirat|linkat)$/) {
 		c = "state"
+		if (name ~ /^rename/) renames++
 	} else if (name == "mmap" && $0 !~ /MAP_ANONYMOUS/) {
+		delete unmapped[ret]
 		fd = arg($0, 5)
 		c = fd_cat[fd]
 		map_cat[ret] = c
@@ -99,7 +113,9 @@ function beyond_floor(what) {
 	} else if (name == "ioctl") {
 		# klibc's stdio start asks whether 0, 1 and 2 are terminals
 		if ($0 !~ /^ioctl\([012], TCGETS/ || tcgets++ >= 3) beyond_floor(name)
-	} else if (name != "execve" && !(name == "mmap" && $0 ~ /MAP_ANONYMOUS/))
+	} else if (name == "mmap") {
+		delete unmapped[ret]	# the heap: an address unmapped may come back
+	} else if (name != "execve")
 		beyond_floor(name)
 	n[c]++
 	total++

@@ -97,23 +97,40 @@ int dmar_parse(const uint8_t *buf, size_t len, void (*cb)(void *ctx, const struc
 	return n;
 }
 
+/* RMRRs often name several devices behind one bridge: each bridge is read once */
+#define BRIDGES_KEPT 16
+
 struct resolve_ctx {
 	const struct root *r;
 	struct rmrr_list *out;
+	struct {
+		uint32_t key;
+		int bus; /* its secondary bus, or -1 */
+	} bridge[BRIDGES_KEPT];
+	unsigned n_bridges;
 };
 
 /* the secondary bus of the bridge at key, or -1 */
-static int secondary_bus(const struct root *r, uint32_t key)
+static int secondary_bus(struct resolve_ctx *c, uint32_t key)
 {
 	char path[96], buf[16];
 	long v;
+	int bus = -1;
 
+	for (unsigned i = 0; i < c->n_bridges; i++)
+		if (c->bridge[i].key == key)
+			return c->bridge[i].bus;
 	str_fmt(path, sizeof(path), "sys/bus/pci/devices/%04x:%02x:%02x.%x/secondary_bus_number",
 		key >> 16, key >> 8 & 0xff, key >> 3 & 0x1f, key & 7);
-	if (root_read(r, path, buf, sizeof(buf)) <= 0)
-		return -1;
-	v = strtol(str_trim(buf), NULL, 10);
-	return v >= 0 && v <= 0xff ? (int)v : -1;
+	if (root_read(c->r, path, buf, sizeof(buf)) > 0) {
+		v = strtol(str_trim(buf), NULL, 10);
+		bus = v >= 0 && v <= 0xff ? (int)v : -1;
+	}
+	if (c->n_bridges < BRIDGES_KEPT) {
+		c->bridge[c->n_bridges].key = key;
+		c->bridge[c->n_bridges++].bus = bus;
+	}
+	return bus;
 }
 
 static void on_scope(void *arg, const struct dmar_scope *s)
@@ -129,7 +146,7 @@ static void on_scope(void *arg, const struct dmar_scope *s)
 		key = (uint32_t)s->segment << 16 | bus << 8 | (s->path[i][0] & 0x1fu) << 3 |
 		      (s->path[i][1] & 7u);
 		if (i + 1 < s->n_path) {
-			int sec = secondary_bus(c->r, key);
+			int sec = secondary_bus(c, key);
 
 			if (sec < 0)
 				return; /* the path leads through no bridge of this host */
@@ -153,7 +170,7 @@ static void on_scope(void *arg, const struct dmar_scope *s)
 void rmrr_load(const struct root *r, int fd, struct rmrr_list *out)
 {
 	uint8_t buf[DMAR_READ_MAX];
-	struct resolve_ctx c = { r, out };
+	struct resolve_ctx c = { .r = r, .out = out };
 	int n;
 
 	memset(out, 0, sizeof(*out));

@@ -290,7 +290,7 @@ static void load_modules(struct host *h)
 				h->mod[i] = MOD_UNKNOWN;
 			str_fmt(path, sizeof(path), "%s/modules.dep", dir);
 			mc.state = MOD_AVAILABLE;
-			if (root_for_each_line(h->root, path, on_module_line, &mc) == 0) {
+			if (root_for_each_line_regular(h->root, path, on_module_line, &mc) == 0) {
 				h->have_modules_dep = h->modload.have_dep = true;
 				h->modules_source = KMOD_FROM_TEXT;
 				for (int i = 0; i < M_COUNT; i++)
@@ -305,7 +305,7 @@ static void load_modules(struct host *h)
 			}
 			str_fmt(path, sizeof(path), "%s/modules.builtin", dir);
 			mc.state = MOD_BUILTIN;
-			root_for_each_line(h->root, path, on_module_line, &mc);
+			root_for_each_line_regular(h->root, path, on_module_line, &mc);
 		}
 	}
 	/* /sys/module: loaded modules have initstate, built-in ones do not */

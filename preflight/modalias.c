@@ -219,7 +219,7 @@ int modalias_scan(const struct root *r, const char *kver, const struct pci_list 
 			out->n = 0;
 			out->overflow = 0;
 			str_fmt(path, sizeof(path), "lib/modules/%s/modules.alias", kver);
-			err = root_for_each_line(r, path, on_alias, c);
+			err = root_for_each_line_regular(r, path, on_alias, c);
 			if (err == 0)
 				out->source = KMOD_FROM_TEXT;
 			if (err == 0 && ierr != -ENOENT)

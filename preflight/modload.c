@@ -176,7 +176,7 @@ void modload_scan(const struct root *r, const char *kver, struct modload *ml)
 	if (!ml->n || !kver[0])
 		return;
 	str_fmt(path, sizeof(path), "lib/modules/%s/modules.dep", kver);
-	ml->have_dep = root_for_each_line(r, path, on_dep_line, ml) == 0;
+	ml->have_dep = root_for_each_line_regular(r, path, on_dep_line, ml) == 0;
 	str_fmt(path, sizeof(path), "lib/modules/%s/modules.builtin", kver);
-	root_for_each_line(r, path, on_dep_line, ml);
+	root_for_each_line_regular(r, path, on_dep_line, ml);
 }

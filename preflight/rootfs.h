@@ -68,10 +68,13 @@ DIR *root_opendir(const struct root *r, const char *rel);
 typedef int (*root_line_cb)(void *ctx, char *line, size_t len, unsigned lineno, int truncated);
 int root_for_each_line(const struct root *r, const char *rel, root_line_cb cb, void *ctx);
 /*
- * The same for a file its directory listed as a regular one (DT_REG): a
- * short read is its end, which saves the read() that returns 0. A regular
+ * The same for a file known to be a regular one on a local filesystem: one
+ * its directory listed as DT_REG, or one of depmod's under lib/modules. A
+ * short read is its end, which saves the read() that returns 0: a regular
  * file's read() returns less than asked only at its end or when a caught
- * signal interrupts it (POSIX), and this program catches none.
+ * signal interrupts it (POSIX), and this program catches none. Not for a
+ * kernel file (a seq_file may come back short early) or one on FUSE
+ * (/etc/pve: direct_io reads may too).
  */
 int root_for_each_line_regular(const struct root *r, const char *rel, root_line_cb cb, void *ctx);
 
