@@ -21,8 +21,9 @@
 # fstat, mmap, close, munmap; the ring: one write per record and an open per
 # 10 records (the kernel's per-open burst); a state file: temp file, writes,
 # close, rename, and off tmpfs an fsync of it and of its directory; an
-# openat2 retried after -EAGAIN; klibc's start (TCGETS on 0-2) and exit. The heap's mmaps
-# and munmaps (klibc's malloc, 64 KiB a chunk) are the process's, not judged.
+# openat2 retried after -EAGAIN; klibc's start (TCGETS on 0-2) and exit.
+# The heap's mmaps and munmaps (klibc's malloc, 64 KiB a chunk) are the
+# process's, not judged.
 # Anything else is "beyond": an input opened or read again, a read past its
 # end, a second fstat, a call the floor has no use for (lseek, fcntl...).
 function category(path) {
@@ -55,9 +56,7 @@ function beyond_floor(what) {
 		c = name == "open" ? "process" : name == "openat" ? "state" : category(path)
 		# -EAGAIN: a rename or mount elsewhere while openat2 resolved ".." under
 		# RESOLVE_BENEATH/IN_ROOT; the kernel asks for the retry that follows
-		if ($0 ~ /= -1 EAGAIN /) {
-			retried++
-		} else {
+		if ($0 !~ /= -1 EAGAIN /) {
 			if (name != "openat" && opens[path]++ == 1) twice = twice " " path
 			if (path ~ /(^|\/)dev\/kmsg$/) kmsg_opens++
 			else if (opens[path] > 1) beyond_floor(name ":" path)
@@ -73,7 +72,7 @@ function beyond_floor(what) {
 		if (name == "read" || name == "getdents64") {
 			count = $0; sub(/\) += .*/, "", count); sub(/.*, /, "", count)
 			if (!(fd in fd_path) || fd_end[fd] == "eof")
-				beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd " fd) ":after-end")
+				beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd) ":after-end")
 			else if (fd_end[fd] == "short" && fd_path[fd] !~ /(^|\/)proc\//)
 				beyond_floor(name ":" fd_path[fd] ":after-short-read")
 			else if (fd_end[fd] == "full" && name == "read" && fd_count[fd] < 4096)
@@ -84,14 +83,14 @@ function beyond_floor(what) {
 			if (!(fd in fd_path)) beyond_floor("close:fd " fd)
 			delete fd_path[fd]; delete fd_cat[fd]
 		} else if (name == "fstat" || name == "fstatfs") {
-			if (!(fd in fd_path) || fd_stat[fd]++) beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd " fd))
+			if (!(fd in fd_path) || fd_stat[fd]++) beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd))
 		} else if (name == "write") {
 			if (c != "ring" && c != "state") beyond_floor("write:fd " fd)
 		} else if (name == "fsync") {	# off tmpfs: a state file once, its directory once a rename
 			if (c != "state" || (fd_dir[fd] ? ++dir_syncs > renames : fd_synced[fd]++))
-				beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd " fd))
+				beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd))
 		} else
-			beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd " fd))
+			beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd))
 	} else if (name == "readlinkat") {
 		c = "pci-scan"
 		path = $0; sub(/^[^"]*"/, "", path); sub(/".*/, "", path)
@@ -104,7 +103,7 @@ function beyond_floor(what) {
 		fd = arg($0, 5)
 		c = fd_cat[fd]
 		map_cat[ret] = c
-		if (!(fd in fd_path) || fd_map[fd]++) beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd " fd))
+		if (!(fd in fd_path) || fd_map[fd]++) beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd))
 	} else if (name == "munmap") {
 		a = arg($0, 1)
 		c = a in map_cat ? map_cat[a] : "process"

@@ -136,7 +136,7 @@ load test_helper/common
 	[[ " ${lines[2]} " == *" openat2:proc/cmdline "* ]]
 	[[ "${lines[2]}" =~ read:sys/bus/pci/devices/[^/]+/boot_vga:after-short-read ]]
 	[[ " ${lines[2]} " == *" fstatfs:run/vfio-preflight "* ]]
-	[[ "${lines[2]}" == *"lseek:fd 1"* ]]
+	[[ " ${lines[2]} " == *" lseek:fd1 "* ]]
 }
 
 @test "bench: boot predict and verify stay at the syscall floor on every fixture host (text module files, RMRRs, 4096 VFs)" {
