@@ -114,7 +114,6 @@ struct resolve_ctx {
 static int secondary_bus(struct resolve_ctx *c, uint32_t key)
 {
 	char path[96], buf[16];
-	long v;
 	int bus = -1;
 
 	for (unsigned i = 0; i < c->n_bridges; i++)
@@ -123,7 +122,8 @@ static int secondary_bus(struct resolve_ctx *c, uint32_t key)
 	str_fmt(path, sizeof(path), "sys/bus/pci/devices/%04x:%02x:%02x.%x/secondary_bus_number",
 		key >> 16, key >> 8 & 0xff, key >> 3 & 0x1f, key & 7);
 	if (root_read(c->r, path, buf, sizeof(buf)) > 0) {
-		v = strtol(str_trim(buf), NULL, 10);
+		long v = strtol(str_trim(buf), NULL, 10);
+
 		bus = v >= 0 && v <= 0xff ? (int)v : -1;
 	}
 	if (c->n_bridges < BRIDGES_KEPT) {
