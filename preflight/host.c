@@ -123,7 +123,7 @@ static bool value_true(const char *v)
 
 static void load_iommu(struct host *h)
 {
-	DIR *dir;
+	struct root_dir dir;
 	struct dirent *de;
 	char buf[128];
 	const struct cmdline_param *p;
@@ -140,17 +140,17 @@ static void load_iommu(struct host *h)
 			  ? TRI_YES
 			  : TRI_UNKNOWN;
 
-	if ((dir = root_opendir(h->root, "sys/kernel/iommu_groups"))) {
-		while ((de = readdir(dir)))
+	if (root_dir_open(&dir, h->root, "sys/kernel/iommu_groups") == 0) {
+		while ((de = root_dir_next(&dir)))
 			if (de->d_name[0] != '.')
 				h->n_groups++;
-		closedir(dir);
+		root_dir_close(&dir);
 	}
-	if ((dir = root_opendir(h->root, "sys/class/iommu"))) {
-		while ((de = readdir(dir)))
+	if (root_dir_open(&dir, h->root, "sys/class/iommu") == 0) {
+		while ((de = root_dir_next(&dir)))
 			if (de->d_name[0] != '.')
 				h->n_iommu_units++;
-		closedir(dir);
+		root_dir_close(&dir);
 	}
 
 	ir = root_file_contains(h->root, "proc/interrupts", "IR-");
@@ -270,7 +270,7 @@ static int load_modules_index(struct host *h, const char *dir)
 static void load_modules(struct host *h)
 {
 	char path[160], dir[128];
-	DIR *dir_sys;
+	struct root_dir dir_sys;
 	struct dirent *de;
 	struct modfile_ctx mc = { .h = h };
 	int err;
@@ -309,8 +309,8 @@ static void load_modules(struct host *h)
 		}
 	}
 	/* /sys/module: loaded modules have initstate, built-in ones do not */
-	if ((dir_sys = root_opendir(h->root, "sys/module"))) {
-		while ((de = readdir(dir_sys))) {
+	if (root_dir_open(&dir_sys, h->root, "sys/module") == 0) {
+		while ((de = root_dir_next(&dir_sys))) {
 			int idx = module_id_of(de->d_name);
 
 			if (idx < 0)
@@ -318,7 +318,7 @@ static void load_modules(struct host *h)
 			str_fmt(path, sizeof(path), "sys/module/%s/initstate", module_names[idx]);
 			h->mod[idx] = root_exists(h->root, path) ? MOD_LOADED : MOD_BUILTIN;
 		}
-		closedir(dir_sys);
+		root_dir_close(&dir_sys);
 	}
 }
 

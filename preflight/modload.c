@@ -86,12 +86,12 @@ static void read_load_dirs(const struct root *r, struct modload *ml)
 	size_t n = 0;
 
 	for (size_t d = 0; d < sizeof(load_dirs) / sizeof(load_dirs[0]); d++) {
-		DIR *dir = root_opendir(r, load_dirs[d]);
+		struct root_dir dir;
 		struct dirent *de;
 
-		if (!dir)
+		if (root_dir_open(&dir, r, load_dirs[d]) < 0)
 			continue;
-		while ((de = readdir(dir)) && n < CONF_NAMES_MAX) {
+		while ((de = root_dir_next(&dir)) && n < CONF_NAMES_MAX) {
 			size_t len = strlen(de->d_name), k;
 
 			if (len < 6 || len >= sizeof(f[0].name) ||
@@ -104,7 +104,7 @@ static void read_load_dirs(const struct root *r, struct modload *ml)
 			memcpy(f[n].name, de->d_name, len + 1);
 			f[n++].dir = (unsigned char)d;
 		}
-		closedir(dir);
+		root_dir_close(&dir);
 	}
 	for (size_t i = 1; i < n; i++) /* insertion sort: a few names */
 		for (size_t k = i; k > 0 && strcmp(f[k - 1].name, f[k].name) > 0; k--) {

@@ -121,12 +121,12 @@ static long collect_files(const struct root *r, struct conf_file **outp, size_t 
 	size_t n = 0, cap = 0;
 
 	for (int i = 0; conf_dirs[i]; i++) {
-		DIR *dir = root_opendir(r, conf_dirs[i]);
+		struct root_dir dir;
 		struct dirent *de;
 
-		if (!dir)
+		if (root_dir_open(&dir, r, conf_dirs[i]) < 0)
 			continue;
-		while ((de = readdir(dir))) {
+		while ((de = root_dir_next(&dir))) {
 			size_t j;
 
 			if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name, alias_too) ||
@@ -153,7 +153,7 @@ static long collect_files(const struct root *r, struct conf_file **outp, size_t 
 					realloc(out, (c < max ? c : max) * sizeof(*out));
 
 				if (!v) {
-					closedir(dir);
+					root_dir_close(&dir);
 					free(out);
 					return -ENOMEM;
 				}
@@ -166,7 +166,7 @@ static long collect_files(const struct root *r, struct conf_file **outp, size_t 
 				(int)sizeof(out[n].name) - 1, out[n].name);
 			n++;
 		}
-		closedir(dir);
+		root_dir_close(&dir);
 	}
 	if (n)
 		qsort(out, n, sizeof(*out), conf_file_cmp);

@@ -60,11 +60,13 @@ static int read_attr_files(const struct root *r, struct pci_func *d)
 
 static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *dg)
 {
-	DIR *dir = root_opendir(r, DEVICES_DIR);
+	struct root_dir dir;
 	struct dirent *de;
-	if (!dir)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(dir))) {
+	int err = root_dir_open(&dir, r, DEVICES_DIR);
+
+	if (err < 0)
+		return err == -ENOENT ? 0 : err;
+	while ((de = root_dir_next(&dir))) {
 		char path[sizeof(DEVICES_DIR) + PCI_SLOT_LEN + 16], buf[512];
 		struct pci_func *d;
 		int n;
@@ -81,7 +83,7 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 		}
 		d = pci_list_add(out);
 		if (!d) {
-			closedir(dir);
+			root_dir_close(&dir);
 			return -ENOMEM;
 		}
 		len = strlen(de->d_name); /* < PCI_SLOT_LEN: checked by pci_slot_key */
@@ -116,7 +118,7 @@ static int sysfs_scan(const struct root *r, struct pci_list *out, struct diag *d
 		if ((n = root_readlink_at(r->fd, path, buf, sizeof(buf))) > 0)
 			d->iommu_group = pci_group_from_link_n(buf, (size_t)n);
 	}
-	closedir(dir);
+	root_dir_close(&dir);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -290,19 +291,72 @@ int root_open_dirfd(const struct root *r, const char *rel)
 	return root_openat(r, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-DIR *root_opendir(const struct root *r, const char *rel)
+static int dir_start(struct root_dir *d, int fd)
 {
-	int fd = root_open_dirfd(r, rel);
-	DIR *d;
+	if (fd < 0)
+		return fd;
+	d->fd = fd;
+	d->pos = d->end = 0;
+	d->done = false;
+	return 0;
+}
 
-	if (fd < 0) {
-		errno = -fd;
+int root_dir_open(struct root_dir *d, const struct root *r, const char *rel)
+{
+	return dir_start(d, root_open_dirfd(r, rel));
+}
+
+int root_dir_open_fd(struct root_dir *d, int fd)
+{
+	int own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+	return dir_start(d, own < 0 ? -errno : own);
+}
+
+static ssize_t dir_fill(int fd, char *buf, size_t cap)
+{
+#ifdef __KLIBC__
+	return getdents(fd, (struct dirent *)buf, cap);
+#else
+	return getdents64(fd, buf, cap);
+#endif
+}
+
+struct dirent *root_dir_next(struct root_dir *d)
+{
+	struct dirent *de;
+
+	if (d->pos >= d->end) {
+		ssize_t n;
+
+		if (d->done)
+			return NULL;
+		do
+			n = dir_fill(d->fd, d->buf.bytes, sizeof(d->buf.bytes));
+		while (n < 0 && errno == EINTR);
+		if (n <= 0) {
+			d->done = true;
+			return NULL;
+		}
+		d->pos = 0;
+		d->end = (unsigned)n;
+	}
+	de = (struct dirent *)(d->buf.bytes + d->pos);
+	/* the kernel's records: still, never step outside what it returned */
+	if (d->end - d->pos < offsetof(struct dirent, d_name) + 1 ||
+	    de->d_reclen < offsetof(struct dirent, d_name) + 1 || de->d_reclen > d->end - d->pos) {
+		d->done = true;
+		d->pos = d->end;
 		return NULL;
 	}
-	d = fdopendir(fd);
-	if (!d)
-		close(fd);
-	return d;
+	d->pos += de->d_reclen;
+	return de;
+}
+
+void root_dir_close(struct root_dir *d)
+{
+	close(d->fd);
+	d->fd = -1;
 }
 
 static int for_each_line(const struct root *r, const char *rel, bool regular, root_line_cb cb,

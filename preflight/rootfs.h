@@ -20,8 +20,9 @@
 #ifndef VFP_ROOTFS_H
 #define VFP_ROOTFS_H
 
-#include <stddef.h>
 #include <dirent.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct root {
@@ -55,7 +56,29 @@ int root_readlink_at(int dirfd, const char *rel, char *buf, size_t cap);
 
 int root_exists(const struct root *r, const char *rel);
 int root_open_dirfd(const struct root *r, const char *rel);
-DIR *root_opendir(const struct root *r, const char *rel);
+
+/*
+ * A directory listed through getdents64 into this struct (on the caller's
+ * stack), not a malloc'd DIR: klibc's malloc maps a fresh 64 KiB chunk for
+ * a DIR that fits nowhere else and unmaps it at closedir, two syscalls a
+ * listing. 16 KiB a call, as klibc's readdir reads.
+ */
+struct root_dir {
+	int fd;
+	unsigned pos, end;
+	bool done;
+	union {
+		struct dirent first; /* the alignment getdents64 writes dirents at */
+		char bytes[16384];
+	} buf;
+};
+/* 0, or -errno (the directory stays closed: root_dir_close is not needed) */
+int root_dir_open(struct root_dir *d, const struct root *r, const char *rel);
+/* the same on a directory fd of the caller's (dup'd: theirs stays open) */
+int root_dir_open_fd(struct root_dir *d, int fd);
+/* the next entry, "." and ".." included; NULL at the end or on an error */
+struct dirent *root_dir_next(struct root_dir *d);
+void root_dir_close(struct root_dir *d);
 
 /*
  * Stream a file line by line (any size) through cb. Lines longer than

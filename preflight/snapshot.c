@@ -120,7 +120,7 @@ enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out)
 	char linux_[2048] = "", deflt[2048] = "";
 	char *names[64];
 	size_t n = 0;
-	DIR *dir;
+	struct root_dir dir;
 	struct dirent *de;
 
 	if (root_read(r, "etc/kernel/cmdline", linux_, sizeof(linux_)) >= 0) {
@@ -131,15 +131,15 @@ enum cmdline_source configured_cmdline(const struct root *r, struct strbuf *out)
 		return CMDLINE_UNCONFIGURED;
 	grub_assignments(r, "etc/default/grub", linux_, deflt, sizeof(linux_));
 	/* grub-mkconfig sources the grub.d .cfg files after the main file */
-	if ((dir = root_opendir(r, "etc/default/grub.d"))) {
-		while ((de = readdir(dir)) && n < 64) {
+	if (root_dir_open(&dir, r, "etc/default/grub.d") == 0) {
+		while ((de = root_dir_next(&dir)) && n < 64) {
 			size_t len = strlen(de->d_name);
 
 			if (len > 4 && !strcmp(de->d_name + len - 4, ".cfg") &&
 			    (names[n] = strdup(de->d_name)))
 				n++;
 		}
-		closedir(dir);
+		root_dir_close(&dir);
 		qsort(names, n, sizeof(*names), str_ptr_cmp);
 		for (size_t i = 0; i < n; i++) {
 			char rel[320];

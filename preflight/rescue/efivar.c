@@ -26,15 +26,15 @@
 
 static int dir_is_empty(int fd)
 {
-	DIR *d = fdopendir(dup(fd));
+	struct root_dir d;
 	struct dirent *de;
 	int empty = 1;
 
-	if (!d)
+	if (root_dir_open_fd(&d, fd) < 0)
 		return 1;
-	while (empty && (de = readdir(d)))
+	while (empty && (de = root_dir_next(&d)))
 		empty = de->d_name[0] == '.';
-	closedir(d);
+	root_dir_close(&d);
 	return empty;
 }
 

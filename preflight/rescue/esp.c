@@ -38,13 +38,14 @@ static int part_name(const struct root *r, const char *disk, unsigned num, char 
 {
 	char path[600], buf[16];
 	struct dirent *de;
-	DIR *d;
-	int found = -ENOENT;
+	struct root_dir d;
+	int found;
 
 	str_fmt(path, sizeof(path), "sys/block/%s", disk);
-	if (!(d = root_opendir(r, path)))
-		return -errno;
-	while (found && (de = readdir(d))) {
+	if ((found = root_dir_open(&d, r, path)) < 0)
+		return found;
+	found = -ENOENT;
+	while (found && (de = root_dir_next(&d))) {
 		str_fmt(path, sizeof(path), "sys/block/%s/%s/partition", disk, de->d_name);
 		if (strncmp(de->d_name, disk, strlen(disk)) ||
 		    root_read(r, path, buf, sizeof(buf)) < 0 || strtoul(buf, NULL, 10) != num)
@@ -52,7 +53,7 @@ static int part_name(const struct root *r, const char *disk, unsigned num, char 
 		str_fmt(out, cap, "/dev/%s", de->d_name);
 		found = 0;
 	}
-	closedir(d);
+	root_dir_close(&d);
 	return found;
 }
 
@@ -118,14 +119,14 @@ int esp_for_each(const struct root *r, esp_cb cb, void *ctx)
 {
 	char dev[300];
 	struct dirent *de;
-	DIR *d;
-	int count = 0, stop = 0;
+	struct root_dir d;
+	int count = 0, stop = 0, err;
 
 	if (strcmp(r->path, "/"))
 		return -ENOENT;
-	if (!(d = root_opendir(r, "sys/block")))
-		return -errno;
-	while (!stop && (de = readdir(d))) {
+	if ((err = root_dir_open(&d, r, "sys/block")) < 0)
+		return err;
+	while (!stop && (de = root_dir_next(&d))) {
 		uint64_t set;
 
 		if (skip_disk(de->d_name) || !(set = disk_esps(r, de->d_name)))
@@ -140,6 +141,6 @@ int esp_for_each(const struct root *r, esp_cb cb, void *ctx)
 			stop = stop > 0;
 		}
 	}
-	closedir(d);
+	root_dir_close(&d);
 	return count ? count : -ENOENT;
 }

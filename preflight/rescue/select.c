@@ -134,12 +134,12 @@ static int list_dir(const struct root *r, const char *dir, char *list, size_t ca
 	char path[300];
 	struct dirent *de;
 	size_t len = 0;
-	DIR *d;
+	struct root_dir d;
 
 	if (str_fmt(path, sizeof(path), "%s/loader/entries", dir) < 0 ||
-	    !(d = root_opendir(r, path)))
+	    root_dir_open(&d, r, path) < 0)
 		return 0;
-	while ((de = readdir(d))) {
+	while ((de = root_dir_next(&d))) {
 		size_t n = strlen(de->d_name) + 1;
 
 		if (len + n <= cap) {
@@ -147,7 +147,7 @@ static int list_dir(const struct root *r, const char *dir, char *list, size_t ca
 			len += n;
 		}
 	}
-	closedir(d);
+	root_dir_close(&d);
 	return (int)len;
 }
 

@@ -151,16 +151,16 @@ static struct vm *vm_add(struct vmset *s)
 /* the VMIDs of the config directory, ascending; -errno */
 static int list_vmids(struct vmset *s, const struct root *r, uint64_t **ids, size_t *n)
 {
-	DIR *dir = root_opendir(r, s->confdir);
+	struct root_dir dir;
 	struct dirent *de;
 	size_t cap = 0;
 	int err = 0;
 
 	*ids = NULL;
 	*n = 0;
-	if (!dir)
+	if (root_dir_open(&dir, r, s->confdir) < 0)
 		return 0;
-	while ((de = readdir(dir))) {
+	while ((de = root_dir_next(&dir))) {
 		unsigned long id = conf_vmid(de->d_name);
 
 		if (!id)
@@ -182,7 +182,7 @@ static int list_vmids(struct vmset *s, const struct root *r, uint64_t **ids, siz
 		}
 		(*ids)[(*n)++] = id;
 	}
-	closedir(dir);
+	root_dir_close(&dir);
 	return err ? err : sort_u64(*ids, *n);
 }
 
