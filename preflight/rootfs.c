@@ -342,7 +342,7 @@ struct dirent *root_dir_next(struct root_dir *d)
 		d->end = (unsigned)n;
 	}
 	de = (struct dirent *)(d->buf.bytes + d->pos);
-	/* the kernel's records: still, never step outside what it returned */
+	/* the kernel's own records; still, never step past what it returned */
 	if (d->end - d->pos < offsetof(struct dirent, d_name) + 1 ||
 	    de->d_reclen < offsetof(struct dirent, d_name) + 1 || de->d_reclen > d->end - d->pos) {
 		d->done = true;
