@@ -7,6 +7,7 @@
 load test_helper/common
 
 setup() {
+	fixtures_setup # boot predict's tests copy a fixture host
 	T="$BATS_TEST_TMPDIR/root"
 	mkdir -p "$T/etc/default"
 	CONF="$T/etc/default/vfio-preflight"
