@@ -7,6 +7,7 @@
 load test_helper/common
 
 setup() {
+	fixtures_setup # the proxmox-boot-tool test predicts on a copy of a fixture host
 	command -v mkinitramfs >/dev/null || skip "initramfs-tools not installed"
 	KVER="$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -1)"
 	[ -n "$KVER" ] || skip "no kernel modules in /lib/modules"
