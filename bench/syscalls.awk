@@ -40,6 +40,9 @@ function arg(line, i,    a, parts) {	# the i-th argument of a call, as strace pr
 	split(a, parts, /, /)
 	return parts[i]
 }
+function fd_name(fd) {	# what the trace opened as fd, or "fdN": one word either way
+	return fd in fd_path ? fd_path[fd] : "fd" fd
+}
 function beyond_floor(what) {
 	beyond++
 	beyond_list = beyond_list " " what
@@ -72,7 +75,7 @@ function beyond_floor(what) {
 		if (name == "read" || name == "getdents64") {
 			count = $0; sub(/\) += .*/, "", count); sub(/.*, /, "", count)
 			if (!(fd in fd_path) || fd_end[fd] == "eof")
-				beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd) ":after-end")
+				beyond_floor(name ":" fd_name(fd) ":after-end")
 			else if (fd_end[fd] == "short" && fd_path[fd] !~ /(^|\/)proc\//)
 				beyond_floor(name ":" fd_path[fd] ":after-short-read")
 			else if (fd_end[fd] == "full" && name == "read" && fd_count[fd] < 4096)
@@ -80,17 +83,17 @@ function beyond_floor(what) {
 			fd_count[fd] = count + 0
 			fd_end[fd] = ret == "0" ? "eof" : name == "read" && ret + 0 < count + 0 ? "short" : "full"
 		} else if (name == "close") {
-			if (!(fd in fd_path)) beyond_floor("close:fd " fd)
+			if (!(fd in fd_path)) beyond_floor("close:fd" fd)
 			delete fd_path[fd]; delete fd_cat[fd]
 		} else if (name == "fstat" || name == "fstatfs") {
-			if (!(fd in fd_path) || fd_stat[fd]++) beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd))
+			if (!(fd in fd_path) || fd_stat[fd]++) beyond_floor(name ":" fd_name(fd))
 		} else if (name == "write") {
-			if (c != "ring" && c != "state") beyond_floor("write:fd " fd)
+			if (c != "ring" && c != "state") beyond_floor("write:fd" fd)
 		} else if (name == "fsync") {	# off tmpfs: a state file once, its directory once a rename
 			if (c != "state" || (fd_dir[fd] ? ++dir_syncs > renames : fd_synced[fd]++))
-				beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd))
+				beyond_floor(name ":" fd_name(fd))
 		} else
-			beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd))
+			beyond_floor(name ":" fd_name(fd))
 	} else if (name == "readlinkat") {
 		c = "pci-scan"
 		path = $0; sub(/^[^"]*"/, "", path); sub(/".*/, "", path)
@@ -103,7 +106,7 @@ function beyond_floor(what) {
 		fd = arg($0, 5)
 		c = fd_cat[fd]
 		map_cat[ret] = c
-		if (!(fd in fd_path) || fd_map[fd]++) beyond_floor(name ":" (fd in fd_path ? fd_path[fd] : "fd" fd))
+		if (!(fd in fd_path) || fd_map[fd]++) beyond_floor(name ":" fd_name(fd))
 	} else if (name == "munmap") {
 		a = arg($0, 1)
 		c = a in map_cat ? map_cat[a] : "process"
